@@ -1,0 +1,173 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Aim,
+    DeviceToken,
+    LocalAuthority,
+    Objective,
+    OfficeProfile,
+    PolicingArea,
+    SitePage,
+    SuccessMeasure,
+    User,
+)
+from .roles import roles_of
+from .services import revoke_device_token, set_roles
+
+
+class PortalUserCreationForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+
+
+class PortalUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = PortalUserChangeForm
+    add_form = PortalUserCreationForm
+    list_display = ("email", "full_name", "role_names", "is_staff", "is_active", "last_login")
+    list_filter = ("groups", "is_staff", "is_active")
+    search_fields = ("email", "full_name")
+    ordering = ("email",)
+    readonly_fields = ("is_staff", "last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Person", {"fields": ("full_name",)}),
+        ("Roles", {"fields": ("groups", "is_active", "is_staff", "is_superuser")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
+    filter_horizontal = ("groups",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="Roles")
+    def role_names(self, user):
+        return ", ".join(role.name for role in roles_of(user)) or "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Staff status follows from the roles chosen, the same rule as everywhere else.
+        set_roles(user=form.instance, roles=roles_of(form.instance))
+
+
+@admin.register(OfficeProfile)
+class OfficeProfileAdmin(SimpleHistoryAdmin):
+    list_display = ("office_name", "holder_title", "holder_name", "deputy_name", "email")
+    fieldsets = (
+        (None, {"fields": ("office_name", "area_name")}),
+        ("Office holders", {"fields": ("holder_title", "holder_name", "deputy_title",
+                                       "deputy_name")}),
+        ("Contact details", {"fields": ("address", "phone", "email", "website")}),
+        ("Branding", {"fields": ("logo", "brand_colour")}),
+    )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not OfficeProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LocalAuthorityInline(admin.TabularInline):
+    model = LocalAuthority
+    fields = ("name", "ons_code", "kind", "residents", "residents_year")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(PolicingArea)
+class PolicingAreaAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "residents", "position")
+    list_editable = ("position",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [LocalAuthorityInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_residents()
+
+    @admin.display(description="Residents", ordering="residents")
+    def residents(self, area):
+        return area.residents
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(admin.ModelAdmin):
+    list_display = ("name", "ons_code", "kind", "parent", "policing_area", "residents",
+                    "residents_year")
+    list_filter = ("kind", "policing_area")
+    search_fields = ("name", "ons_code")
+    list_select_related = ("parent", "policing_area")
+    autocomplete_fields = ("parent",)
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    fields = ("number", "title")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Aim)
+class AimAdmin(admin.ModelAdmin):
+    list_display = ("number", "title")
+    search_fields = ("title",)
+    inlines = [ObjectiveInline]
+
+
+class SuccessMeasureInline(admin.TabularInline):
+    model = SuccessMeasure
+    fields = ("position", "text")
+    extra = 1
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "title", "aim")
+    list_filter = ("aim",)
+    search_fields = ("title", "success_measures__text")
+    list_select_related = ("aim",)
+    inlines = [SuccessMeasureInline]
+
+
+@admin.register(SitePage)
+class SitePageAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "slug", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeviceToken)
+class DeviceTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "key_prefix", "created_at", "expires_at", "last_used_at",
+                    "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "user__email", "key_prefix")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "name", "key_prefix", "created_at", "expires_at", "last_used_at",
+                       "revoked_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # tokens are issued by their owner, after a two-factor sign-in
+
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        for token in queryset:
+            revoke_device_token(token=token)
+        messages.success(request, f"{queryset.count()} token(s) revoked.")

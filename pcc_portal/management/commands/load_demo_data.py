@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from pcc_portal.demo import DEMO_PASSWORD, create_demo_users
+from pcc_portal.registry import demo_fillers
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill every app with believable demo records dated around today, and create one demo "
+        "user per role. Only where DEBUG is on. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--office", default=settings.DEFAULT_OFFICE)
+
+    def handle(self, *args, office, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo data is for a development machine: set DEBUG=1 to load it.")
+        call_command("load_reference_data", office=office, stdout=self.stdout)
+        today = timezone.localdate()
+        for label, fill in demo_fillers.items():
+            self.stdout.write(f"Demo data: {label}")
+            fill(today=today, stdout=self.stdout)
+        logins = create_demo_users()
+        self.stdout.write("")
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+        for role, email in logins:
+            self.stdout.write(f"  {role:<26} {email}")

@@ -1,0 +1,301 @@
+"""The portal's floor: users, the office's profile, where people are, and the Police and Crime
+Plan's aims and objectives that every action, grant and consultation links to."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .querysets import (
+    DeviceTokenQuerySet,
+    OfficeProfileManager,
+    PolicingAreaQuerySet,
+    UserManager,
+)
+from .uploads import validate_logo
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. Email is the login; roles are groups (see roles.py)."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    is_staff = models.BooleanField(
+        _("staff status"),
+        default=False,
+        help_text=_("Can use the staff pages and the admin. Set from the person's role."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # and six hex digits"))
+
+
+class OfficeProfile(models.Model):
+    """The office running this deployment: one row. Names and titles are data, never code."""
+
+    singleton = models.BooleanField(default=True, editable=False, unique=True)
+    office_name = models.CharField(
+        _("office name"),
+        max_length=200,
+        help_text=_("For example: Office of the Police and Crime Commissioner for Anyshire"),
+    )
+    area_name = models.CharField(_("area name"), max_length=100, help_text=_("e.g. Anyshire"))
+    holder_title = models.CharField(
+        _("holder's title"),
+        max_length=100,
+        help_text=_("e.g. Police and Crime Commissioner, or Mayor"),
+    )
+    holder_name = models.CharField(_("holder's name"), max_length=150, blank=True)
+    deputy_title = models.CharField(_("deputy's title"), max_length=100, blank=True)
+    deputy_name = models.CharField(_("deputy's name"), max_length=150, blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="office/",
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG, JPEG or SVG, at most 1 MB. Shown in the header beside the office name."),
+    )
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default="#1d3557",
+        validators=[hex_colour],
+        help_text=_("Header colour, e.g. #1d3557. Choose a dark colour: the text on it is white."),
+    )
+
+    objects = OfficeProfileManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("office profile")
+        verbose_name_plural = _("office profile")
+        constraints = [
+            models.CheckConstraint(condition=Q(singleton=True), name="officeprofile_single_row")
+        ]
+
+    def __str__(self):
+        return self.office_name
+
+
+class PolicingArea(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = PolicingAreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("policing area")
+        verbose_name_plural = _("policing areas")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LocalAuthority(models.Model):
+    class Kind(models.TextChoices):
+        UNITARY = "unitary", _("Unitary authority")
+        COUNTY = "county", _("County council")
+        DISTRICT = "district", _("District council")
+
+    name = models.CharField(_("name"), max_length=150)
+    ons_code = models.CharField(
+        _("ONS code"),
+        max_length=9,
+        unique=True,
+        validators=[RegexValidator(r"^[EWSN]\d{8}$", _("Enter an ONS code such as E06000019"))],
+        help_text=_("The nine-character GSS code, e.g. E06000019"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="districts",
+        help_text=_("For a district council, the county it lies in"),
+    )
+    policing_area = models.ForeignKey(
+        PolicingArea,
+        verbose_name=_("policing area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="local_authorities",
+        help_text=_("Leave empty for a county that spans several policing areas"),
+    )
+    residents = models.PositiveIntegerField(
+        _("residents"), null=True, blank=True, help_text=_("Published population estimate")
+    )
+    residents_source = models.CharField(_("population source"), max_length=200, blank=True)
+    residents_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("local authority")
+        verbose_name_plural = _("local authorities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Aim(models.Model):
+    """One of the Police and Crime Plan's strategic aims."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    title = models.CharField(_("title"), max_length=255)
+
+    class Meta:
+        verbose_name = _("strategic aim")
+        verbose_name_plural = _("strategic aims")
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class Objective(models.Model):
+    """A police and crime objective; numbered across the whole plan, grouped under an aim."""
+
+    aim = models.ForeignKey(
+        Aim, verbose_name=_("aim"), on_delete=models.PROTECT, related_name="objectives"
+    )
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    title = models.CharField(_("title"), max_length=255)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("police and crime objective")
+        verbose_name_plural = _("police and crime objectives")
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Objective {self.number}: {self.title}"
+
+
+class SuccessMeasure(models.Model):
+    objective = models.ForeignKey(
+        Objective,
+        verbose_name=_("objective"),
+        on_delete=models.CASCADE,
+        related_name="success_measures",
+    )
+    text = models.TextField(_("success measure"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("success measure")
+        verbose_name_plural = _("success measures")
+        ordering = ["objective__number", "position"]
+
+    def __str__(self):
+        return self.text
+
+
+class SitePage(models.Model):
+    """Pages the office writes itself, such as the accessibility statement (a legal duty of UK
+    public bodies) and the privacy notice."""
+
+    class Slug(models.TextChoices):
+        ACCESSIBILITY = "accessibility", _("Accessibility statement")
+        PRIVACY = "privacy", _("Privacy notice")
+
+    slug = models.CharField(_("page"), max_length=40, choices=Slug.choices, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("body"), help_text=_("Markdown: ## for a heading, a blank line between paragraphs")
+    )
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("site page")
+        verbose_name_plural = _("site pages")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.title
+
+
+def hash_token_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class DeviceToken(models.Model):
+    """A revocable, expiring API token for one named device, such as an ambassador's phone.
+
+    Only a hash of the key is stored: the key itself is shown once, when it is issued.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="device_tokens",
+    )
+    name = models.CharField(_("device name"), max_length=100, help_text=_("e.g. Work phone"))
+    key_prefix = models.CharField(_("key starts"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("issued"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = DeviceTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("device token")
+        verbose_name_plural = _("device tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

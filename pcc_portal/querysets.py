@@ -1,0 +1,59 @@
+from django.contrib.auth.base_user import BaseUserManager
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class OfficeProfileManager(models.Manager):
+    def get_current(self):
+        """The office's profile, or an unsaved neutral one on a database not yet loaded."""
+        profile = self.first()
+        if profile is None:
+            profile = self.model(
+                office_name="Engagement Portal",
+                area_name="",
+                holder_title="Commissioner",
+            )
+        return profile
+
+
+class PolicingAreaQuerySet(models.QuerySet):
+    def with_residents(self):
+        """Each area's population: the sum of its local authorities' residents."""
+        return self.annotate(residents=Sum("local_authorities__residents"))
+
+
+class DeviceTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def expired_or_revoked(self):
+        return self.filter(Q(revoked_at__isnull=False) | Q(expires_at__lte=timezone.now()))

@@ -1,0 +1,73 @@
+"""The portal floor's verbs."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import DeviceToken, User, hash_token_key
+from .roles import ROLES_BY_NAME, Role
+
+TOKEN_NAME_REQUIRED = "Enter a name for the device, such as Work phone"
+TOKEN_NEEDS_TWO_FACTOR = "Sign in with two-factor authentication before you issue a device token"
+
+
+@transaction.atomic
+def set_roles(*, user: User, roles: list[Role | str]) -> User:
+    """Give the person exactly these roles; staff status follows from them."""
+    chosen = [ROLES_BY_NAME[r] if isinstance(r, str) else r for r in roles]
+    user.groups.set(Group.objects.filter(name__in=[role.name for role in chosen]))
+    user.is_staff = user.is_superuser or any(role.staff for role in chosen)
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+def issue_device_token(*, user: User, name: str, verified: bool) -> tuple[DeviceToken, str]:
+    """Issue a token for one device and return it with its key, which is never shown again.
+
+    `verified` says whether the person signed in with a second factor in this session; where
+    two-factor sign-in is required, a token cannot be had without it.
+    Raises ValidationError for an empty name or an unverified sign-in.
+    """
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": TOKEN_NAME_REQUIRED})
+    if settings.TWO_FACTOR_REQUIRED and not verified:
+        raise ValidationError(TOKEN_NEEDS_TWO_FACTOR)
+    key = DeviceToken.new_key()
+    token = DeviceToken.objects.create(
+        user=user,
+        name=name[:100],
+        key_prefix=key[:8],
+        key_hash=hash_token_key(key),
+        expires_at=timezone.now() + timedelta(days=settings.DEVICE_TOKEN_DAYS),
+    )
+    return token, key
+
+
+def revoke_device_token(*, token: DeviceToken) -> DeviceToken:
+    """Revoke the token from now on; revoking twice keeps the first time."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def authenticate_device_token(key: str) -> DeviceToken | None:
+    """The active token with this key, its last use noted at most once a minute."""
+    token = (
+        DeviceToken.objects.active()
+        .select_related("user")
+        .filter(key_hash=hash_token_key(key), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        DeviceToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

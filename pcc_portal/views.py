@@ -1,0 +1,97 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import health
+from .forms import DeviceTokenForm
+from .models import DeviceToken, OfficeProfile, SitePage
+from .registry import open_now
+from .services import issue_device_token, revoke_device_token
+
+HOME_SECTIONS = (
+    ("consultations", "Consultations", "There are no consultations open at the moment."),
+    ("grant_rounds", "Grants", "No grant rounds are open for applications at the moment."),
+    ("events", "Events", "There are no public events coming up at the moment."),
+)
+
+
+def home(request):
+    now = timezone.now()
+    sections = []
+    for key, title, empty in HOME_SECTIONS:
+        provider = open_now.entries.get(key)
+        items = provider(now=now, user=request.user) if provider else []
+        sections.append({"key": key, "title": title, "items": items, "empty": empty})
+    return render(request, "pcc_portal/home.html", {"sections": sections})
+
+
+def site_page(request, slug):
+    page = get_object_or_404(SitePage, slug=slug)
+    return render(request, "pcc_portal/site_page.html", {"page": page})
+
+
+@login_required
+def account(request):
+    """The person's own page: their roles and the device tokens they have issued."""
+    new_key = None
+    form = DeviceTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, new_key = issue_device_token(
+                user=request.user, name=form.cleaned_data["name"], verified=request.user.is_verified()
+            )
+        except ValidationError as error:
+            form.add_error("name", error.messages[0])
+        else:
+            messages.success(request, f"Token issued for {token.name}. Copy it now: it is shown once.")
+            form = DeviceTokenForm()
+    tokens = DeviceToken.objects.for_user(request.user)
+    response = render(
+        request,
+        "pcc_portal/account.html",
+        {"form": form, "tokens": tokens, "new_key": new_key, "groups": request.user.groups.all()},
+        status=400 if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk):
+    token = get_object_or_404(DeviceToken, pk=pk, user=request.user)
+    revoke_device_token(token=token)
+    messages.success(request, f"Token for {token.name} revoked.")
+    return redirect("pcc_portal:account")
+
+
+@require_POST
+def session_keepalive(request):
+    """Called by the idle-timeout warning's "Stay signed in": saving the session extends it."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    request.session.modified = True
+    return JsonResponse({"signed_in": True})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": health.database_ok(), "broker": health.broker_ok()}
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable"}
+    body.update({name: "ok" if ok else "unavailable" for name, ok in checks.items()})
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+@cache_control(max_age=300)
+def office_theme(request):
+    """The office's colour as a CSS custom property, so a new colour needs no rebuild."""
+    colour = OfficeProfile.objects.get_current().brand_colour or "#1d3557"
+    return HttpResponse(f":root{{--office-brand:{colour}}}\n", content_type="text/css")

@@ -5,7 +5,6 @@
 // Writes (everything else in ../static is hand-written and left alone):
 //   static/portal/portal.css                          compiled from scss/portal.scss
 //   static/govuk-frontend/govuk-frontend.min.js       GOV.UK Frontend's ES module
-//   static/govuk-frontend/govuk-frontend.min.js.map   its source map (see below)
 //   static/govuk-frontend/images/…                    allowed images only (none today)
 //   static/govuk-frontend/VERSION                     the exact govuk-frontend version
 //
@@ -92,12 +91,13 @@ async function main() {
   await rm(govukOutput, { recursive: true, force: true });
   await mkdir(govukOutput, { recursive: true });
 
-  // The .min.js ends with "//# sourceMappingURL=govuk-frontend.min.js.map".
-  // Django's ManifestStaticFilesStorage (and WhiteNoise's compressed variant)
-  // fail collectstatic if that file is missing, so copy the map as well.
-  for (const file of ["govuk-frontend.min.js", "govuk-frontend.min.js.map"]) {
-    await copyFile(path.join(govukDist, file), path.join(govukOutput, file));
-  }
+  // (Its trailing "//# sourceMappingURL=…" comment shares a line with code,
+  // so Django's ManifestStaticFilesStorage leaves it alone; browsers only
+  // fetch the map, which is not copied, when developer tools are open.)
+  await copyFile(
+    path.join(govukDist, "govuk-frontend.min.js"),
+    path.join(govukOutput, "govuk-frontend.min.js"),
+  );
 
   const available = new Set(await readdir(govukImages));
   for (const image of ALLOWED_IMAGES) {
@@ -113,7 +113,6 @@ async function main() {
   const written = [
     cssOutput,
     path.join(govukOutput, "govuk-frontend.min.js"),
-    path.join(govukOutput, "govuk-frontend.min.js.map"),
     ...ALLOWED_IMAGES.map((image) => path.join(govukOutput, "images", image)),
     path.join(govukOutput, "VERSION"),
   ];

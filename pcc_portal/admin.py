@@ -68,8 +68,10 @@ class OfficeProfileAdmin(SimpleHistoryAdmin):
     list_display = ("office_name", "holder_title", "holder_name", "deputy_name", "email")
     fieldsets = (
         (None, {"fields": ("office_name", "area_name")}),
-        ("Office holders", {"fields": ("holder_title", "holder_name", "deputy_title",
-                                       "deputy_name")}),
+        (
+            "Office holders",
+            {"fields": ("holder_title", "holder_name", "deputy_title", "deputy_name")},
+        ),
         ("Contact details", {"fields": ("address", "phone", "email", "website")}),
         ("Branding", {"fields": ("logo", "brand_colour")}),
     )
@@ -106,8 +108,15 @@ class PolicingAreaAdmin(admin.ModelAdmin):
 
 @admin.register(LocalAuthority)
 class LocalAuthorityAdmin(admin.ModelAdmin):
-    list_display = ("name", "ons_code", "kind", "parent", "policing_area", "residents",
-                    "residents_year")
+    list_display = (
+        "name",
+        "ons_code",
+        "kind",
+        "parent",
+        "policing_area",
+        "residents",
+        "residents_year",
+    )
     list_filter = ("kind", "policing_area")
     search_fields = ("name", "ons_code")
     list_select_related = ("parent", "policing_area")
@@ -154,13 +163,27 @@ class SitePageAdmin(SimpleHistoryAdmin):
 
 @admin.register(DeviceToken)
 class DeviceTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "key_prefix", "created_at", "expires_at", "last_used_at",
-                    "revoked_at")
+    list_display = (
+        "name",
+        "user",
+        "key_prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
     list_filter = ("revoked_at",)
     search_fields = ("name", "user__email", "key_prefix")
     list_select_related = ("user",)
-    readonly_fields = ("user", "name", "key_prefix", "created_at", "expires_at", "last_used_at",
-                       "revoked_at")
+    readonly_fields = (
+        "user",
+        "name",
+        "key_prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
     actions = ["revoke"]
 
     def has_add_permission(self, request):

@@ -21,8 +21,15 @@ class LocalAuthoritySerializer(serializers.ModelSerializer):
     class Meta:
         model = LocalAuthority
         fields = [
-            "id", "ons_code", "name", "kind", "parent", "policing_area",
-            "residents", "residents_source", "residents_year",
+            "id",
+            "ons_code",
+            "name",
+            "kind",
+            "parent",
+            "policing_area",
+            "residents",
+            "residents_source",
+            "residents_year",
         ]
 
 
@@ -64,7 +71,10 @@ class LocalAuthorityViewSet(viewsets.ReadOnlyModelViewSet):
 
 class AimViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Aim.objects.prefetch_related(
-        Prefetch("objectives", queryset=Objective.objects.select_related("aim").prefetch_related(measures))
+        Prefetch(
+            "objectives",
+            queryset=Objective.objects.select_related("aim").prefetch_related(measures),
+        )
     )
     serializer_class = AimSerializer
 

@@ -19,7 +19,3 @@ def client_ip(request) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
-
-
-def client_ip_for_axes(request, *args) -> str:
-    return client_ip(request)

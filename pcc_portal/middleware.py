@@ -5,8 +5,16 @@ from django.urls import reverse
 from .roles import requires_two_factor
 
 # Pages a signed-in person can reach before they have set up a second factor.
-OPEN_PATH_PREFIXES = ("/account/two_factor/", "/account/login/", "/account/logout/", "/static/",
-                      "/media/", "/healthz", "/accessibility/", "/privacy/")
+OPEN_PATH_PREFIXES = (
+    "/account/two_factor/",
+    "/account/login/",
+    "/account/logout/",
+    "/static/",
+    "/media/",
+    "/healthz",
+    "/accessibility/",
+    "/privacy/",
+)
 
 
 class TwoFactorRequiredMiddleware:

@@ -70,13 +70,13 @@ class OfficeProfile(models.Model):
     office_name = models.CharField(
         _("office name"),
         max_length=200,
-        help_text=_("For example: Office of the Police and Crime Commissioner for Anyshire"),
+        help_text=_("For example: Office of the Commissioner for Anyshire"),
     )
     area_name = models.CharField(_("area name"), max_length=100, help_text=_("e.g. Anyshire"))
     holder_title = models.CharField(
         _("holder's title"),
         max_length=100,
-        help_text=_("e.g. Police and Crime Commissioner, or Mayor"),
+        help_text=_("The title the office holder uses, e.g. Mayor"),
     )
     holder_name = models.CharField(_("holder's name"), max_length=150, blank=True)
     deputy_title = models.CharField(_("deputy's title"), max_length=100, blank=True)

@@ -45,7 +45,9 @@ class OfficeProfileManager(models.Manager):
 class PolicingAreaQuerySet(models.QuerySet):
     def with_residents(self):
         """Each area's population: the sum of its local authorities' residents."""
-        return self.annotate(residents=Sum("local_authorities__residents"))
+        return self.annotate(residents=Sum("local_authorities__residents")).order_by(
+            "position", "name"
+        )
 
 
 class DeviceTokenQuerySet(models.QuerySet):

@@ -79,8 +79,19 @@ def upsert(model, lookup: dict, values: dict, *, update: bool) -> tuple[object, 
 
 def _office(data: dict, *, update: bool) -> LoadCount:
     count = LoadCount()
-    fields = ("office_name", "area_name", "holder_title", "holder_name", "deputy_title",
-              "deputy_name", "address", "phone", "email", "website", "brand_colour")
+    fields = (
+        "office_name",
+        "area_name",
+        "holder_title",
+        "holder_name",
+        "deputy_title",
+        "deputy_name",
+        "address",
+        "phone",
+        "email",
+        "website",
+        "brand_colour",
+    )
     values = {name: data.get(name, "") for name in fields if name in data}
     _, created, updated = upsert(OfficeProfile, {"singleton": True}, values, update=update)
     count.add(created, updated)
@@ -104,7 +115,8 @@ def _local_authorities(rows: list[dict], *, update: bool) -> LoadCount:
         values = {
             "name": row["name"],
             "kind": row["kind"],
-            "parent": LocalAuthority.objects.get(ons_code=row["parent"]) if row.get("parent")
+            "parent": LocalAuthority.objects.get(ons_code=row["parent"])
+            if row.get("parent")
             else None,
             "policing_area": areas[row["policing_area"]] if row.get("policing_area") else None,
             "residents": row.get("residents"),

@@ -28,8 +28,11 @@ EDIT = ("add", "change", "delete")
 
 
 def _edit(*models: str) -> tuple[str, ...]:
-    return tuple(f"{model.split('.')[0]}.{action}_{model.split('.')[1]}" for model in models
-                 for action in EDIT)
+    return tuple(
+        f"{model.split('.')[0]}.{action}_{model.split('.')[1]}"
+        for model in models
+        for action in EDIT
+    )
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,7 @@ def sync_roles(group_model, permission_model) -> None:
     permissions = list(permission_model.objects.select_related("content_type"))
     for role in ROLES:
         group, _ = group_model.objects.get_or_create(name=role.name)
-        wanted = [
-            p for p in permissions if matches(role, p.content_type.app_label, p.codename)
-        ]
+        wanted = [p for p in permissions if matches(role, p.content_type.app_label, p.codename)]
         group.permissions.set(wanted)
 
 

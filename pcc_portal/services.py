@@ -11,8 +11,8 @@ from django.utils import timezone
 from .models import DeviceToken, User, hash_token_key
 from .roles import ROLES_BY_NAME, Role
 
-TOKEN_NAME_REQUIRED = "Enter a name for the device, such as Work phone"
-TOKEN_NEEDS_TWO_FACTOR = "Sign in with two-factor authentication before you issue a device token"
+TOKEN_NAME_REQUIRED = "Enter a name for the device, such as Work phone"  # noqa: S105
+TOKEN_NEEDS_TWO_FACTOR = "Sign in with two-factor authentication before you issue a device token"  # noqa: S105
 
 
 @transaction.atomic
@@ -38,12 +38,14 @@ def issue_device_token(*, user: User, name: str, verified: bool) -> tuple[Device
     if settings.TWO_FACTOR_REQUIRED and not verified:
         raise ValidationError(TOKEN_NEEDS_TWO_FACTOR)
     key = DeviceToken.new_key()
+    now = timezone.now()
     token = DeviceToken.objects.create(
         user=user,
         name=name[:100],
         key_prefix=key[:8],
         key_hash=hash_token_key(key),
-        expires_at=timezone.now() + timedelta(days=settings.DEVICE_TOKEN_DAYS),
+        created_at=now,
+        expires_at=now + timedelta(days=settings.DEVICE_TOKEN_DAYS),
     )
     return token, key
 

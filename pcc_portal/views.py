@@ -43,12 +43,16 @@ def account(request):
     if request.method == "POST" and form.is_valid():
         try:
             token, new_key = issue_device_token(
-                user=request.user, name=form.cleaned_data["name"], verified=request.user.is_verified()
+                user=request.user,
+                name=form.cleaned_data["name"],
+                verified=request.user.is_verified(),
             )
         except ValidationError as error:
             form.add_error("name", error.messages[0])
         else:
-            messages.success(request, f"Token issued for {token.name}. Copy it now: it is shown once.")
+            messages.success(
+                request, f"Token issued for {token.name}. Copy it now: it is shown once."
+            )
             form = DeviceTokenForm()
     tokens = DeviceToken.objects.for_user(request.user)
     response = render(

@@ -25,7 +25,7 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
-            "string (for example the output of `python -c \"import secrets; "
+            'string (for example the output of `python -c "import secrets; '
             'print(secrets.token_urlsafe(50))"`), or set DEBUG=1 on a development machine.'
         )
     SECRET_KEY = "insecure-development-key-only-for-debug-runs"  # noqa: S105
@@ -155,7 +155,6 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
@@ -220,7 +219,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "pcc_portal.client_ip.client_ip_for_axes"
+AXES_CLIENT_IP_CALLABLE = "pcc_portal.axes_keys.client_ip_for_axes"
+AXES_USERNAME_CALLABLE = "pcc_portal.axes_keys.username_for_axes"
 # Set to the number of proxies in front of the portal (load balancer = 1); only then is
 # X-Forwarded-For believed.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -7,9 +7,7 @@ from .base import DATABASES, DEBUG, env
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production settings.")
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.bool(
-    "ALLOW_SQLITE", default=False
-):
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured(
         "DATABASE_URL is not set. Production needs PostgreSQL, for example "
         "DATABASE_URL=postgres://portal:password@db.example.org:5432/portal"

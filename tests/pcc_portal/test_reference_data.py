@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -19,8 +21,18 @@ pytestmark = pytest.mark.django_db
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (OfficeProfile, PolicingArea, LocalAuthority, Aim, Objective, SuccessMeasure,
-                      ActivityArea, CharterPrinciple, EngagementLevel, SitePage)
+        for model in (
+            OfficeProfile,
+            PolicingArea,
+            LocalAuthority,
+            Aim,
+            Objective,
+            SuccessMeasure,
+            ActivityArea,
+            CharterPrinciple,
+            EngagementLevel,
+            SitePage,
+        )
     }
 
 
@@ -28,14 +40,24 @@ def test_loads_the_default_office_from_its_data_file():
     report = load_reference_data(office="west_mercia")
     assert report.created > 0
     assert counts() == {
-        "OfficeProfile": 1, "PolicingArea": 5, "LocalAuthority": 10, "Aim": 4, "Objective": 13,
-        "SuccessMeasure": SuccessMeasure.objects.count(), "ActivityArea": 5,
-        "CharterPrinciple": 6, "EngagementLevel": 4, "SitePage": 2,
+        "OfficeProfile": 1,
+        "PolicingArea": 5,
+        "LocalAuthority": 10,
+        "Aim": 4,
+        "Objective": 13,
+        "SuccessMeasure": SuccessMeasure.objects.count(),
+        "ActivityArea": 5,
+        "CharterPrinciple": 6,
+        "EngagementLevel": 4,
+        "SitePage": 2,
     }
     assert SuccessMeasure.objects.count() >= 13
     assert all(o.success_measures.exists() for o in Objective.objects.all())
     assert [level.name for level in EngagementLevel.objects.all()] == [
-        "Inform", "Consult", "Involve", "Forward Together"
+        "Inform",
+        "Consult",
+        "Involve",
+        "Forward Together",
     ]
 
 
@@ -72,7 +94,7 @@ def test_policing_area_population_is_the_sum_of_its_authorities():
 
 
 def test_another_office_loads_its_own_data():
-    call_command("load_reference_data", office="warwickshire", stdout=open("/dev/null", "w"))
+    call_command("load_reference_data", office="warwickshire", stdout=io.StringIO())
     profile = OfficeProfile.objects.get()
     assert profile.area_name == "Warwickshire"
     assert PolicingArea.objects.count() == 5

@@ -15,7 +15,7 @@ PRINT = (
     "'hsts': getattr(settings, 'SECURE_HSTS_SECONDS', 0), "
     "'two_factor': settings.TWO_FACTOR_REQUIRED}))"
 )
-CLEAN = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+CLEAN = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "")}
 
 
 def run(settings_module: str, **env):

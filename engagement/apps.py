@@ -6,10 +6,13 @@ class EngagementConfig(AppConfig):
     verbose_name = "Engagement"
 
     def ready(self):
-        from pcc_portal.registry import reference_sections
+        from pcc_portal.registry import demo_fillers, reference_sections
 
-        from . import reference_data
+        from . import demo, reference_data
 
         reference_sections.register("activity_areas", reference_data.load_activity_areas)
         reference_sections.register("charter_principles", reference_data.load_charter_principles)
         reference_sections.register("engagement_levels", reference_data.load_engagement_levels)
+        reference_sections.register("standing_meetings", reference_data.load_standing_meetings)
+        reference_sections.register("groups_reached", reference_data.load_groups_reached)
+        demo_fillers.register("engagement", demo.fill)

@@ -1,8 +1,14 @@
-"""The charter's sections of an office's reference data file."""
+"""The engagement sections of an office's reference data file: the charter and the schedule of
+standing meetings."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
 
 from pcc_portal.reference_data import LoadCount, upsert
 
-from .models import ActivityArea, CharterPrinciple, EngagementLevel
+from .models import ActivityArea, CharterPrinciple, EngagementLevel, ReachedGroup, StandingMeeting
+from .recurrence import validate_rrule
 
 
 def load_activity_areas(rows: list[dict], *, update: bool) -> LoadCount:
@@ -35,5 +41,57 @@ def load_engagement_levels(rows: list[dict], *, update: bool) -> LoadCount:
             "ways_to_engage": "\n".join(row.get("ways_to_engage", [])),
         }
         _, created, updated = upsert(EngagementLevel, {"name": row["name"]}, values, update=update)
+        count.add(created, updated)
+    return count
+
+
+STANDING_MEETING_FIELDS = ("chair", "frequency", "opcc_attendance", "opcc_lead", "notes")
+UNKNOWN_MEETING_CATEGORY = (
+    "Standing meeting {name!r}: unknown category {category!r}. Use one of: {known}"
+)
+BAD_MEETING_RULE = "Standing meeting {name!r}: {error}"
+MEETING_RULE_WITHOUT_START = "Standing meeting {name!r} has a recurrence but no first_meeting_on"
+
+
+def load_standing_meetings(rows: list[dict], *, update: bool) -> LoadCount:
+    """The schedule of standing meetings, matched on (name, category).
+
+    Raises ValueError for an unknown category, an invalid recurrence rule, or a rule without
+    the date it counts from, so a bad file loads nothing (the loader is one transaction).
+    """
+    count = LoadCount()
+    categories = StandingMeeting.Category.values
+    for position, row in enumerate(rows, start=1):
+        name, category = row["name"].strip(), row["category"]
+        if category not in categories:
+            raise ValueError(
+                UNKNOWN_MEETING_CATEGORY.format(
+                    name=name, category=category, known=", ".join(categories)
+                )
+            )
+        recurrence = row.get("recurrence", "").strip()
+        try:
+            validate_rrule(recurrence)
+        except ValidationError as error:
+            raise ValueError(BAD_MEETING_RULE.format(name=name, error=error.messages[0])) from None
+        first = row.get("first_meeting_on")
+        if isinstance(first, str):
+            first = date.fromisoformat(first) if first else None
+        if recurrence and first is None:
+            raise ValueError(MEETING_RULE_WITHOUT_START.format(name=name))
+        values = {field: row.get(field, "").strip() for field in STANDING_MEETING_FIELDS}
+        values.update(recurrence=recurrence, first_meeting_on=first, position=position)
+        _, created, updated = upsert(
+            StandingMeeting, {"name": name, "category": category}, values, update=update
+        )
+        count.add(created, updated)
+    return count
+
+
+def load_groups_reached(rows: list[dict], *, update: bool) -> LoadCount:
+    count = LoadCount()
+    for position, row in enumerate(rows, start=1):
+        values = {"position": position, "description": row.get("description", "")}
+        _, created, updated = upsert(ReachedGroup, {"name": row["name"]}, values, update=update)
         count.add(created, updated)
     return count

@@ -1,15 +1,37 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import api, views
+from . import api
+from .views import calendar, charter, contacts, coverage, issues
 
 router = SimpleRouter()
 router.register("activity-areas", api.ActivityAreaViewSet)
 router.register("charter-principles", api.CharterPrincipleViewSet)
 router.register("engagement-levels", api.EngagementLevelViewSet)
+router.register("contacts", api.ContactViewSet, basename="contact")
+router.register("organisations", api.OrganisationViewSet, basename="organisation")
 
 app_name = "engagement"
 urlpatterns = [
-    path("charter/", views.charter, name="charter"),
+    path("charter/", charter.charter, name="charter"),
+    # Ambassadors, on their phones
+    path("ambassador/contacts/", contacts.contact_list, name="contact_list"),
+    path("ambassador/contacts/new/", contacts.contact_new, name="contact_new"),
+    path("ambassador/contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
+    path("ambassador/contacts/<int:pk>/edit/", contacts.contact_edit, name="contact_edit"),
+    path("ambassador/organisations/", contacts.organisation_list, name="organisation_list"),
+    path("ambassador/organisations/new/", contacts.organisation_new, name="organisation_new"),
+    # Staff
+    path("staff/engagement/contacts/", contacts.staff_contact_list, name="staff_contact_list"),
+    path("staff/engagement/issues/", issues.issue_queue, name="issue_queue"),
+    path("staff/engagement/issues/<int:pk>/", issues.issue_detail, name="issue_detail"),
+    path("staff/engagement/coverage/", coverage.coverage, name="coverage"),
+    path("staff/engagement/coverage.csv", coverage.coverage_csv, name="coverage_csv"),
+    path("staff/engagement/calendar/", calendar.staff_calendar, name="staff_calendar"),
+    # The public calendar and its feeds
+    path("events/", calendar.event_list, name="event_list"),
+    path("events/<uuid:uid>/", calendar.event_detail, name="event_detail"),
+    path("events.ics", calendar.public_feed, name="public_feed"),
+    path("calendar/<str:key>/engagement.ics", calendar.private_feed, name="private_feed"),
     path("api/v1/", include(router.urls)),
 ]

@@ -11,6 +11,7 @@ from .models import (
     OfficeProfile,
     PolicingArea,
     SitePage,
+    StaffMember,
     SuccessMeasure,
     User,
 )
@@ -194,3 +195,15 @@ class DeviceTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             revoke_device_token(token=token)
         messages.success(request, f"{queryset.count()} token(s) revoked.")
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(admin.ModelAdmin):
+    list_display = ("name", "initials", "job_title", "user", "active")
+    list_filter = ("active",)
+    search_fields = ("name", "initials", "job_title", "user__email")
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)
+
+
+from .mail import admin as mail_admin  # noqa: E402,F401  (registers OutboundMessage)

@@ -299,3 +299,131 @@ class DeviceToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class StaffMember(models.Model):
+    """A person who leads or attends: OPCC staff, the office holders, partners' officers. Not
+    everyone has a user account (the plan's "AG/GB" leads may never sign in)."""
+
+    initials = models.CharField(_("initials"), max_length=10, blank=True, help_text=_("e.g. AG"))
+    name = models.CharField(_("name"), max_length=150)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_member",
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.initials})" if self.initials else self.name
+
+
+# The mail package's model lives here because Django looks for models in this module; its imports
+# sit beside it so the rest of the file stays as it was.
+from django.contrib.contenttypes.fields import GenericForeignKey  # noqa: E402
+
+
+def new_message_id() -> str:
+    """A Message-ID for a new outbound email, on the domain of DEFAULT_FROM_EMAIL.
+
+    It is fixed when the row is written, so a message sent twice (decision 15) carries the same
+    one: mail clients show it once, and the duplicate can be counted.
+    """
+    from email.utils import parseaddr
+
+    from django.core.mail import make_msgid
+
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return make_msgid(domain=domain)
+
+
+class OutboundMessage(models.Model):
+    """One email, written in the sender's transaction and delivered by a Celery task.
+
+    Send with `pcc_portal.mail.services.send_email`, never by creating rows: the service checks
+    the address and queues the delivery. Delivery is at least once: the row is claimed (sending)
+    before the SMTP call and marked sent after it, and a row left sending by a killed worker is
+    sent again with the same Message-ID.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    to_email = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255)
+    template = models.CharField(
+        _("template"),
+        max_length=200,
+        help_text=_(
+            "Template base name, e.g. engagement/email/issue_answered: the .txt is required, "
+            "the .html optional"
+        ),
+    )
+    context = models.JSONField(
+        _("context"), default=dict, blank=True, help_text=_("JSON values only: ids and text")
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("about (type)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_id = models.CharField(_("about (id)"), max_length=64, blank=True)
+    related = GenericForeignKey("content_type", "object_id")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("Times the portal has tried to send it")
+    )
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, unique=True, default=new_message_id, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"),
+        default=timezone.now,
+        help_text=_("When a waiting message is due to be tried; the sweep looks for late ones"),
+    )
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbound email")
+        verbose_name_plural = _("outbound emails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The sweep (pending and late, sending and stale) and the rate cap's look-ups.
+            models.Index(fields=["status", "next_attempt_at"], name="outbound_status_next_idx"),
+            models.Index(fields=["claimed_at"], name="outbound_claimed_idx"),
+            models.Index(fields=["sent_at"], name="outbound_sent_idx"),
+            models.Index(fields=["content_type", "object_id"], name="outbound_related_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="outboundmessage_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(claimed_at__isnull=False),
+                name="outboundmessage_sending_has_claim",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} (to {self.to_email})"

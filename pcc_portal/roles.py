@@ -20,9 +20,26 @@ REFERENCE = (
     "pcc_portal.view_objective",
     "pcc_portal.view_successmeasure",
     "pcc_portal.view_sitepage",
+    "pcc_portal.view_staffmember",
     "engagement.view_activityarea",
     "engagement.view_charterprinciple",
     "engagement.view_engagementlevel",
+    "engagement.view_reachedgroup",
+    "engagement.view_network",
+)
+# What everybody who works for the office sees of the engagement work.
+ENGAGEMENT_VIEW = (
+    "engagement.view_organisation",
+    "engagement.view_ambassador",
+    "engagement.view_contactvolunteer",
+    "engagement.view_contact",
+    "engagement.view_raisedissue",
+    "engagement.view_raisedissuetransition",
+    "engagement.view_event",
+    "engagement.view_standingmeeting",
+    "engagement.view_workplan",
+    "engagement.view_workplanfocus",
+    "engagement.view_workplanreview",
 )
 EDIT = ("add", "change", "delete")
 
@@ -44,33 +61,61 @@ class Role:
 
 
 ADMINISTRATOR = Role("Administrator", ("*",), staff=True)
+# The engagement officer also coordinates the ambassadors: all of the engagement app.
 ENGAGEMENT_OFFICER = Role(
-    "Engagement officer",
+    "Engagement officer", REFERENCE + ("engagement.*", "pcc_portal.*_staffmember"), staff=True
+)
+GRANTS_OFFICER = Role(
+    "Grants officer",
     REFERENCE
-    + _edit("engagement.activityarea", "engagement.charterprinciple", "engagement.engagementlevel"),
+    + (
+        "engagement.view_organisation",
+        "engagement.add_organisation",
+        "engagement.change_organisation",
+    ),
     staff=True,
 )
-GRANTS_OFFICER = Role("Grants officer", REFERENCE, staff=True)
-GRANT_ASSESSOR = Role("Grant assessor", REFERENCE, staff=True)
+GRANT_ASSESSOR = Role("Grant assessor", REFERENCE + ("engagement.view_organisation",), staff=True)
 PERFORMANCE_OFFICER = Role(
     "Performance officer",
-    REFERENCE + _edit("pcc_portal.aim", "pcc_portal.objective", "pcc_portal.successmeasure"),
+    REFERENCE
+    + ENGAGEMENT_VIEW
+    + _edit("pcc_portal.aim", "pcc_portal.objective", "pcc_portal.successmeasure"),
     staff=True,
 )
+# The staff officer keeps the queue of issues raised for the Commissioner.
 STAFF_OFFICER = Role(
     "Staff officer",
     REFERENCE
+    + ENGAGEMENT_VIEW
     + _edit("pcc_portal.policingarea", "pcc_portal.localauthority", "pcc_portal.sitepage")
-    + ("pcc_portal.change_officeprofile",),
+    + ("pcc_portal.change_officeprofile", "engagement.change_raisedissue")
+    + _edit("engagement.event", "engagement.standingmeeting"),
     staff=True,
 )
 # The Commissioner and Deputy see everything and change nothing (decisions come with grants).
 COMMISSIONER = Role(
     "Commissioner and Deputy",
-    tuple(f"{app}.view_*" for app in OUR_APPS),
+    tuple(f"{app}.view_*" for app in OUR_APPS)
+    # Other people's emails and device tokens are the administrator's business only.
+    + ("!pcc_portal.view_outboundmessage", "!pcc_portal.view_devicetoken"),
     staff=True,
 )
-AMBASSADOR = Role("Ambassador", REFERENCE, staff=False)
+# Ambassadors log their own contacts and add the organisations of their area; which rows they
+# may see is narrowed by the querysets' visible_to().
+AMBASSADOR = Role(
+    "Ambassador",
+    REFERENCE
+    + (
+        "engagement.view_contact",
+        "engagement.add_contact",
+        "engagement.change_contact",
+        "engagement.view_organisation",
+        "engagement.add_organisation",
+        "engagement.view_event",
+    ),
+    staff=False,
+)
 # A public account for grant applications only.
 APPLICANT = Role("Applicant", (), staff=False, two_factor=False)
 
@@ -89,9 +134,13 @@ ROLES_BY_NAME = {role.name: role for role in ROLES}
 
 
 def matches(role: Role, app_label: str, codename: str) -> bool:
+    """True if a pattern grants the permission and no "!pattern" takes it away."""
     if role.permissions == ("*",):
         return True
-    return any(fnmatch(f"{app_label}.{codename}", pattern) for pattern in role.permissions)
+    name = f"{app_label}.{codename}"
+    granted = any(fnmatch(name, p) for p in role.permissions if not p.startswith("!"))
+    denied = any(fnmatch(name, p[1:]) for p in role.permissions if p.startswith("!"))
+    return granted and not denied
 
 
 def sync_roles(group_model, permission_model) -> None:

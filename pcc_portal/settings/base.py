@@ -313,3 +313,9 @@ LOGGING = {
 
 # The office's data file loaded by `load_reference_data` when --office is not given.
 DEFAULT_OFFICE = env.str("DEFAULT_OFFICE", default="west_mercia")
+
+# Organisations with neither a charity nor a company number get a local 360Giving identifier:
+# this prefix, a hyphen and the portal's own number (set to the office's registered prefix).
+LOCAL_ORG_ID_PREFIX = env.str("LOCAL_ORG_ID_PREFIX", default="360G-OPCC")
+# Days an ambassador may still correct a contact they logged.
+CONTACT_EDIT_DAYS = env.int("CONTACT_EDIT_DAYS", default=7)

@@ -21,3 +21,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Queued tasks run inside the test, at the commit that queues them; tests of a real worker
+# (marked redis) start one of their own.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

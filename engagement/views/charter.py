@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from .models import ActivityArea, CharterPrinciple, EngagementLevel
+from ..models import ActivityArea, CharterPrinciple, EngagementLevel
 
 
 def charter(request):

@@ -1,0 +1,71 @@
+"""The engagement questions: who may see which contacts, what is coming up, how far we reach."""
+
+from datetime import date
+
+from django.db import models
+from django.utils import timezone
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def in_area(self, area):
+        return self.filter(policing_areas=area)
+
+    def visible_to(self, user):
+        """Staff see every organisation; an ambassador those of their own area."""
+        if user.has_perm("engagement.view_organisation") and user.is_staff:
+            return self
+        ambassador = getattr(user, "ambassador", None)
+        if ambassador is None:
+            return self.none()
+        if ambassador.policing_area_id is None:  # communications: the whole force area
+            return self
+        return self.filter(policing_areas=ambassador.policing_area_id).distinct()
+
+    def search(self, text: str):
+        return self.filter(name__icontains=text.strip()) if text and text.strip() else self
+
+
+class AmbassadorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class ContactQuerySet(models.QuerySet):
+    def for_lists(self):
+        return self.select_related(
+            "ambassador__user", "policing_area", "organisation", "engagement_level", "raised_issue"
+        ).prefetch_related("activity_areas", "groups_reached")
+
+    def visible_to(self, user):
+        """Staff with the view permission see all contacts; an ambassador only their own."""
+        if user.is_staff and user.has_perm("engagement.view_contact"):
+            return self
+        return self.filter(ambassador__user=user)
+
+    def between(self, first: date, last: date):
+        return self.filter(occurred_on__gte=first, occurred_on__lte=last)
+
+
+class RaisedIssueQuerySet(models.QuerySet):
+    def for_queue(self):
+        return self.select_related(
+            "contact__ambassador__user", "contact__policing_area", "contact__organisation"
+        )
+
+    def outstanding(self):
+        from .workflow import IssueStatus
+
+        return self.exclude(status=IssueStatus.CLOSED)
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+    def upcoming(self, now=None):
+        return self.filter(ends_at__gte=now or timezone.now())
+
+    def visible_to(self, user):
+        if user.is_authenticated and user.is_staff and user.has_perm("engagement.view_event"):
+            return self
+        return self.public()

@@ -1,0 +1,158 @@
+"""Contacts, logged by ambassadors on their phones, and the organisations of their area."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from pcc_portal.models import OfficeProfile
+
+from ..filters import ContactFilter, OrganisationFilter
+from ..forms import ContactForm, OrganisationForm, add_service_errors
+from ..models import Contact, Organisation
+from ..services import add_organisation, can_edit_contact, log_contact, update_contact
+from .access import ambassador_required, staff_permission_required
+
+PAGE_SIZE = 25
+
+
+def _contact_form(request, ambassador, *, data=None, initial=None):
+    return ContactForm(
+        data,
+        initial=initial,
+        organisations=Organisation.objects.visible_to(request.user).order_by("name"),
+        holder_title=OfficeProfile.objects.get_current().holder_title,
+    )
+
+
+def _render_form(request, template, context, form):
+    return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
+
+
+@ambassador_required
+def contact_new(request):
+    ambassador = request.ambassador
+    if request.method != "POST":
+        form = _contact_form(request, ambassador, initial=ContactForm.initial_for(ambassador))
+        return _render_form(request, "engagement/contact_form.html", {"creating": True}, form)
+    form = _contact_form(request, ambassador, data=request.POST)
+    if form.is_valid():
+        try:
+            contact, created = log_contact(
+                user=request.user,
+                data=form.service_data(),
+                submission_key=form.cleaned_data["submission_key"],
+                raise_with_commissioner=form.cleaned_data["raise_with_commissioner"],
+                raise_summary=form.cleaned_data["raise_summary"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if created:
+                messages.success(request, "Contact saved.")
+            else:
+                messages.info(request, "This contact was already saved.")
+            return redirect("engagement:contact_detail", pk=contact.pk)
+    return _render_form(request, "engagement/contact_form.html", {"creating": True}, form)
+
+
+def _contact_for(request, pk) -> Contact:
+    contact = get_object_or_404(Contact.objects.for_lists(), pk=pk)
+    if not Contact.objects.visible_to(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return contact
+
+
+@login_required
+def contact_detail(request, pk):
+    contact = _contact_for(request, pk)
+    return render(
+        request,
+        "engagement/contact_detail.html",
+        {"contact": contact, "can_edit": can_edit_contact(user=request.user, contact=contact)},
+    )
+
+
+@ambassador_required
+def contact_edit(request, pk):
+    contact = _contact_for(request, pk)
+    if not can_edit_contact(user=request.user, contact=contact):
+        raise PermissionDenied
+    context = {"creating": False, "contact": contact}
+    if request.method != "POST":
+        form = _contact_form(
+            request,
+            request.ambassador,
+            initial=ContactForm.initial_for(request.ambassador, contact),
+        )
+        return _render_form(request, "engagement/contact_form.html", context, form)
+    form = _contact_form(request, request.ambassador, data=request.POST)
+    if form.is_valid():
+        try:
+            update_contact(
+                user=request.user,
+                contact=contact,
+                data=form.service_data(),
+                raise_with_commissioner=form.cleaned_data["raise_with_commissioner"],
+                raise_summary=form.cleaned_data["raise_summary"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Contact updated.")
+            return redirect("engagement:contact_detail", pk=contact.pk)
+    return _render_form(request, "engagement/contact_form.html", context, form)
+
+
+@ambassador_required
+def contact_list(request):
+    contacts = Contact.objects.for_lists().filter(ambassador=request.ambassador)
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "engagement/contact_list.html", {"page": page, "staff_view": False})
+
+
+@staff_permission_required("engagement.view_contact")
+def staff_contact_list(request):
+    filters = ContactFilter(request.GET, queryset=Contact.objects.for_lists())
+    contacts = filters.qs if filters.is_valid() else Contact.objects.none()
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "engagement/contact_list.html",
+        {"page": page, "filters": filters, "staff_view": True},
+        status=200 if filters.is_valid() else 400,
+    )
+
+
+@ambassador_required
+def organisation_list(request):
+    filters = OrganisationFilter(
+        request.GET,
+        queryset=Organisation.objects.visible_to(request.user).prefetch_related("policing_areas"),
+    )
+    organisations = filters.qs if filters.is_valid() else Organisation.objects.none()
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "engagement/organisation_list.html", {"page": page, "filters": filters})
+
+
+@ambassador_required
+def organisation_new(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method != "POST":
+        area = request.ambassador.policing_area_id
+        form = OrganisationForm(initial={"policing_areas": [area] if area else []})
+    elif form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "policing_areas"}
+        try:
+            organisation = add_organisation(
+                user=request.user,
+                data=data,
+                policing_areas=list(form.cleaned_data["policing_areas"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{organisation.name} added.")
+            return redirect("engagement:organisation_list")
+    return _render_form(request, "engagement/organisation_form.html", {}, form)

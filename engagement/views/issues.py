@@ -1,0 +1,64 @@
+"""The staff officer's queue of issues raised for the Commissioner."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from ..forms import IssueMoveForm, add_service_errors
+from ..models import RaisedIssue
+from ..services import move_issue
+from ..workflow import PERMISSION, IssueStatus
+from .access import staff_permission_required
+
+STATUS_FILTERS = {"outstanding": "Outstanding", **{s.value: s.label for s in IssueStatus}}
+
+
+@staff_permission_required("engagement.view_raisedissue")
+def issue_queue(request):
+    shown = request.GET.get("status", "outstanding")
+    if shown not in STATUS_FILTERS:
+        shown = "outstanding"
+    issues = RaisedIssue.objects.for_queue()
+    issues = issues.outstanding() if shown == "outstanding" else issues.filter(status=shown)
+    page = Paginator(issues, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "engagement/issue_queue.html",
+        {"page": page, "shown": shown, "status_filters": STATUS_FILTERS},
+    )
+
+
+@staff_permission_required("engagement.view_raisedissue")
+def issue_detail(request, pk):
+    issue = get_object_or_404(RaisedIssue.objects.for_queue(), pk=pk)
+    can_move = request.user.has_perm(PERMISSION)
+    form = IssueMoveForm(request.POST or None, issue=issue) if can_move else None
+    if request.method == "POST":
+        if not can_move:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                move_issue(
+                    issue=issue,
+                    to=form.cleaned_data["to"],
+                    by=request.user,
+                    answer=form.cleaned_data["answer"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Issue updated.")
+                return redirect("engagement:issue_detail", pk=issue.pk)
+    transitions = issue.transitions.select_related("by")
+    return render(
+        request,
+        "engagement/issue_detail.html",
+        {
+            "issue": issue,
+            "form": form if form and form.fields["to"].choices else None,
+            "transitions": transitions,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )

@@ -1,0 +1,150 @@
+"""/api/v1/contacts/ and /api/v1/organisations/ as a phone app uses them, with a device token."""
+
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from engagement.models import Contact, Organisation
+from pcc_portal.services import issue_device_token
+from tests.engagement.factories import (
+    ActivityAreaFactory,
+    AmbassadorFactory,
+    ContactFactory,
+    EngagementLevelFactory,
+    OrganisationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def token(user):
+    _, key = issue_device_token(user=user, name="Phone", verified=True)
+    return {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+@pytest.fixture
+def ambassador():
+    return AmbassadorFactory()
+
+
+@pytest.fixture
+def payload(ambassador):
+    EngagementLevelFactory(name="Consult")
+    ActivityAreaFactory(number=2)
+    return {
+        "occurred_on": timezone.localdate().isoformat(),
+        "policing_area": ambassador.policing_area.slug,
+        "who": "Farmers at the livestock market",
+        "people_reached": 25,
+        "method": "event",
+        "engagement_level": "Consult",
+        "activity_areas": [2],
+        "submission_key": str(uuid.uuid4()),
+    }
+
+
+def test_a_phone_logs_a_contact_once_however_often_it_retries(client, ambassador, payload):
+    headers = token(ambassador.user)
+    first = client.post("/api/v1/contacts/", payload, content_type="application/json", **headers)
+    again = client.post("/api/v1/contacts/", payload, content_type="application/json", **headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert Contact.objects.count() == 1
+
+
+def test_bad_input_is_a_400_with_field_errors(client, ambassador, payload):
+    payload.update(people_reached=0, activity_areas=[], method="telepathy")
+    response = client.post(
+        "/api/v1/contacts/", payload, content_type="application/json", **token(ambassador.user)
+    )
+    assert response.status_code == 400
+    assert set(response.json()) >= {"people_reached", "activity_areas", "method"}
+
+
+def test_a_service_rule_is_a_400_too(client, ambassador, payload):
+    payload.update(who="", raise_with_commissioner=True)
+    response = client.post(
+        "/api/v1/contacts/", payload, content_type="application/json", **token(ambassador.user)
+    )
+    assert response.status_code == 400
+    assert "who" in response.json() or "raise_summary" in response.json()
+    assert Contact.objects.count() == 0
+
+
+def test_an_ambassador_lists_and_reads_only_their_own(client, ambassador):
+    mine = ContactFactory(ambassador=ambassador)
+    theirs = ContactFactory()
+    headers = token(ambassador.user)
+    listed = client.get("/api/v1/contacts/", **headers).json()
+    assert [c["id"] for c in listed["results"]] == [mine.pk]
+    assert client.get(f"/api/v1/contacts/{theirs.pk}/", **headers).status_code == 404
+    response = client.patch(
+        f"/api/v1/contacts/{theirs.pk}/",
+        {"people_reached": 3},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 404
+
+
+def test_staff_list_all_contacts_with_filters(client, make_user):
+    one, two = ContactFactory(), ContactFactory()
+    headers = token(make_user("Engagement officer"))
+    assert client.get("/api/v1/contacts/", **headers).json()["count"] == 2
+    filtered = client.get(
+        f"/api/v1/contacts/?policing_area={one.policing_area.slug}", **headers
+    ).json()
+    assert [c["id"] for c in filtered["results"]] == [one.pk]
+    assert two.pk
+
+
+def test_an_ambassador_changes_their_contact_within_the_window(client, ambassador, payload):
+    headers = token(ambassador.user)
+    created = client.post("/api/v1/contacts/", payload, content_type="application/json", **headers)
+    response = client.patch(
+        f"/api/v1/contacts/{created.json()['id']}/",
+        {"people_reached": 40},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 200
+    assert response.json()["people_reached"] == 40
+
+
+def test_applicants_and_the_public_cannot_use_contacts(client, make_user):
+    assert client.get("/api/v1/contacts/").status_code == 401
+    assert client.get("/api/v1/contacts/", **token(make_user("Applicant"))).status_code == 403
+
+
+def test_organisations_by_area(client, ambassador):
+    own = OrganisationFactory(policing_areas=[ambassador.policing_area])
+    OrganisationFactory(policing_areas=[AmbassadorFactory().policing_area])
+    headers = token(ambassador.user)
+    listed = client.get("/api/v1/organisations/", **headers).json()
+    assert [o["id"] for o in listed["results"]] == [own.pk]
+    created = client.post(
+        "/api/v1/organisations/",
+        {"name": "Kington Watch", "kind": "watch_scheme", "charity_number": "1123456"},
+        content_type="application/json",
+        **headers,
+    )
+    assert created.status_code == 201
+    assert created.json()["org_id"] == "GB-CHC-1123456"
+    assert Organisation.objects.get(name="Kington Watch").policing_areas.get() == (
+        ambassador.policing_area
+    )
+
+
+def test_contacts_api_query_count_is_flat(client, ambassador, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = token(ambassador.user)
+    ContactFactory.create_batch(5, ambassador=ambassador)
+    client.get("/api/v1/contacts/", **headers)
+    with CaptureQueriesContext(connection) as five:
+        client.get("/api/v1/contacts/", **headers)
+    ContactFactory.create_batch(45, ambassador=ambassador)
+    with django_assert_num_queries(len(five)):
+        assert client.get("/api/v1/contacts/", **headers).json()["count"] == 50

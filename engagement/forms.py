@@ -7,6 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 
 from pcc_portal.models import PolicingArea
@@ -49,6 +50,8 @@ class ContactForm(forms.Form):
     place = forms.CharField(label="Where (optional)", required=False, max_length=200)
     people_reached = forms.IntegerField(
         label="How many people did you reach?",
+        # GOV.UK asks for a text input with a numeric keypad, not type=number.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         min_value=1,
         max_value=100_000,
         error_messages={
@@ -115,7 +118,7 @@ class ContactForm(forms.Form):
             Field.select("organisation"),
             Field.text("who"),
             Field.text("place"),
-            Field.text("people_reached", field_width=Fixed.FIVE, inputmode="numeric"),
+            Field.text("people_reached", field_width=Fixed.FIVE),
             Field.radios("method", small=True, legend_size=Size.SMALL),
             Field.radios("engagement_level", small=True, legend_size=Size.SMALL),
             Field.checkboxes("activity_areas", small=True, legend_size=Size.SMALL),
@@ -125,7 +128,7 @@ class ContactForm(forms.Form):
             Fieldset(
                 Field.checkbox("raise_with_commissioner", small=True),
                 Field.textarea("raise_summary"),
-                legend="The Commissioner",
+                legend=f"The {holder_title}",
                 legend_size=Size.SMALL,
             ),
             Field("submission_key"),
@@ -170,9 +173,17 @@ class ContactForm(forms.Form):
         }
 
 
+def https_by_default(field, **kwargs):
+    """A web address typed without a scheme is taken as https."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
+        formfield_callback = https_by_default
         fields = [
             "name",
             "kind",

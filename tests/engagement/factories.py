@@ -47,6 +47,7 @@ class ReachedGroupFactory(factory.django.DjangoModelFactory):
 class AmbassadorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Ambassador
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     policing_area = factory.SubFactory(PolicingAreaFactory)

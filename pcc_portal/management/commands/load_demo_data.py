@@ -20,11 +20,12 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("Demo data is for a development machine: set DEBUG=1 to load it.")
         call_command("load_reference_data", office=office, stdout=self.stdout)
+        # People first: the apps' demo records are made by, and for, the demo users.
+        logins = create_demo_users()
         today = timezone.localdate()
         for label, fill in demo_fillers.items():
             self.stdout.write(f"Demo data: {label}")
             fill(today=today, stdout=self.stdout)
-        logins = create_demo_users()
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for role, email in logins:

@@ -1,0 +1,72 @@
+"""Whole journeys in a real browser at phone size: what a person sees and does."""
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from engagement.models import Contact
+from pcc_portal.reference_data import load_reference_data
+from tests.engagement.factories import AmbassadorFactory
+from tests.pcc_portal.factories import TEST_PASSWORD
+
+from .conftest import assert_fits
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_public_pages_fit_a_320px_phone_and_work_by_keyboard(live_server, phone):
+    load_reference_data(office="west_mercia")
+    for path in ("/", "/charter/", "/events/", "/accessibility/", "/privacy/"):
+        phone.goto(live_server.url + path)
+        assert_fits(phone)
+    phone.goto(live_server.url + "/")
+    phone.keyboard.press("Tab")
+    skip = phone.locator(":focus")
+    assert skip.inner_text() == "Skip to main content"
+    phone.keyboard.press("Enter")
+    assert phone.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_an_ambassador_signs_in_and_logs_a_contact_on_a_phone(live_server, phone, tmp_path):
+    load_reference_data(office="west_mercia")
+    from pcc_portal.models import PolicingArea
+
+    area = PolicingArea.objects.get(slug="shropshire")
+    ambassador = AmbassadorFactory(policing_area=area)
+    # django-two-factor-auth signs in with the device named "default".
+    device = TOTPDevice.objects.create(user=ambassador.user, name="default", confirmed=True)
+
+    phone.goto(live_server.url + "/ambassador/contacts/new/")
+    phone.fill("#id_auth-username", ambassador.user.email)
+    phone.fill("#id_auth-password", TEST_PASSWORD)
+    phone.get_by_role("button", name="Continue").click()
+    phone.fill("#id_token-otp_token", str(totp(device.bin_key)).zfill(6))
+    phone.get_by_role("button", name="Continue").click()
+
+    assert phone.get_by_role("heading", name="Log a contact").is_visible()
+    assert_fits(phone)
+    # Today and the ambassador's own area are already filled in.
+    assert phone.locator("#id_policing_area").input_value() == str(area.pk)
+    phone.fill("#id_who", "Farmers at the livestock market")
+    phone.get_by_label("Event", exact=True).check()
+    phone.get_by_label("Consult", exact=True).check()
+    phone.get_by_label("Businesses and rural communities").check()
+    phone.get_by_role("button", name="Save contact").click()
+
+    # Forgot the number of people: told so, and nothing typed is lost.
+    assert phone.get_by_text("There is a problem").is_visible()
+    assert phone.locator("#id_who").input_value() == "Farmers at the livestock market"
+    phone.screenshot(path=str(tmp_path / "contact-error.png"), full_page=True)
+    phone.get_by_role("link", name="Enter how many people you reached").click()
+    assert phone.evaluate("document.activeElement.id") == "id_people_reached"
+    phone.fill("#id_people_reached", "25")
+    phone.get_by_role("button", name="Save contact").click()
+
+    assert phone.get_by_text("Contact saved.").is_visible()
+    contact = Contact.objects.get()
+    assert (contact.ambassador, contact.people_reached, contact.policing_area) == (
+        ambassador,
+        25,
+        area,
+    )
+    assert_fits(phone)

@@ -15,6 +15,7 @@ app_name = "engagement"
 urlpatterns = [
     path("charter/", charter.charter, name="charter"),
     # Ambassadors, on their phones
+    path("ambassador/", contacts.ambassador_home, name="ambassador_home"),
     path("ambassador/contacts/", contacts.contact_list, name="contact_list"),
     path("ambassador/contacts/new/", contacts.contact_new, name="contact_new"),
     path("ambassador/contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),

@@ -165,8 +165,10 @@ def create_all_permissions(apps, using="default") -> None:
 
 
 def sync_roles_after_migrate(sender, using="default", apps=None, **kwargs):
-    if sender.name != "pcc_portal" or apps is None:
+    if sender.name != "pcc_portal":
         return
+    if apps is None:  # `manage.py flush` sends the signal without the migration state
+        from django.apps import apps
     create_all_permissions(apps, using=using)
     sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 

@@ -52,3 +52,14 @@ def sign_in(client):
         return client
 
     return sign
+
+
+@pytest.fixture
+def celery_eager():
+    """Run the tasks a test queues right there, as a worker would."""
+    from pcc_portal.celery import app
+
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before

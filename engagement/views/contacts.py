@@ -10,7 +10,7 @@ from pcc_portal.models import OfficeProfile
 
 from ..filters import ContactFilter, OrganisationFilter
 from ..forms import ContactForm, OrganisationForm, add_service_errors
-from ..models import Contact, Organisation
+from ..models import Contact, Organisation, RaisedIssue, WorkPlan
 from ..services import add_organisation, can_edit_contact, log_contact, update_contact
 from .access import ambassador_required, staff_permission_required
 
@@ -156,3 +156,25 @@ def organisation_new(request):
             messages.success(request, f"{organisation.name} added.")
             return redirect("engagement:organisation_list")
     return _render_form(request, "engagement/organisation_form.html", {}, form)
+
+
+@ambassador_required
+def ambassador_home(request):
+    """The ambassador's start page: their work plan and what needs doing."""
+    ambassador = request.ambassador
+    plan = (
+        WorkPlan.objects.filter(ambassador=ambassador)
+        .prefetch_related("focus_areas__activity_area", "reviews")
+        .first()
+    )
+    recent = Contact.objects.for_lists().filter(ambassador=ambassador)[:5]
+    issues = (
+        RaisedIssue.objects.filter(contact__ambassador=ambassador)
+        .outstanding()
+        .select_related("contact")
+    )
+    return render(
+        request,
+        "engagement/ambassador_home.html",
+        {"ambassador": ambassador, "plan": plan, "recent": recent, "issues": issues},
+    )

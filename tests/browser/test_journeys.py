@@ -11,7 +11,10 @@ from tests.pcc_portal.factories import TEST_PASSWORD
 
 from .conftest import assert_fits
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_the_public_pages_fit_a_320px_phone_and_work_by_keyboard(live_server, phone):

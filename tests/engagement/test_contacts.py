@@ -284,3 +284,28 @@ def test_personal_contact_details_need_a_basis(client, sign_in, ambassador):
     )
     assert response.status_code == 400
     assert "Select the basis for keeping the contact person" in response.content.decode()
+
+
+def test_an_ambassador_sees_their_work_plan_and_open_issues(client, sign_in, ambassador):
+    from engagement.models import WorkPlan, WorkPlanFocus
+
+    plan = WorkPlan.objects.create(
+        ambassador=ambassador, next_review_on=timezone.localdate() + timedelta(days=30)
+    )
+    WorkPlanFocus.objects.create(
+        work_plan=plan, text="Meet every parish council", activity_area=ActivityAreaFactory()
+    )
+    contact = ContactFactory(ambassador=ambassador)
+    RaisedIssue.objects.create(contact=contact, summary="Lorries using the lane")
+    sign_in(ambassador.user)
+    html = client.get("/ambassador/").content.decode()
+    assert "Meet every parish council" in html
+    assert "Lorries using the lane" in html
+    assert client.get("/ambassador/").status_code == 200
+
+
+def test_the_ambassador_pages_are_for_ambassadors(client, sign_in, make_user):
+    sign_in(make_user("Engagement officer"))
+    assert client.get("/ambassador/").status_code == 403
+    client.logout()
+    assert client.get("/ambassador/").status_code == 302

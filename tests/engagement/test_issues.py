@@ -24,7 +24,7 @@ def officer(make_user):
 
 
 def test_the_whole_journey_is_recorded_and_the_ambassador_told(
-    issue, officer, django_capture_on_commit_callbacks, mailoutbox
+    issue, officer, django_capture_on_commit_callbacks, mailoutbox, celery_eager
 ):
     move_issue(issue=issue, to=IssueStatus.RAISED, by=officer, note="Sent to the force")
     with django_capture_on_commit_callbacks(execute=True):
@@ -104,7 +104,7 @@ def test_an_ambassador_cannot_see_the_queue(client, sign_in, issue):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_officers_answering_at_once_make_one_move(issue, make_user):
     """Both threads lock the row; the second sees the first's move and is refused."""
     import threading
@@ -112,6 +112,7 @@ def test_two_officers_answering_at_once_make_one_move(issue, make_user):
     from django.db import connection
 
     officers = [make_user("Staff officer"), make_user("Staff officer")]
+    assert all(officer.has_perm("engagement.change_raisedissue") for officer in officers)
     outcomes = []
     barrier = threading.Barrier(2)
 

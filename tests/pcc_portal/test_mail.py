@@ -566,7 +566,7 @@ def in_thread(target):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_skips_a_row_another_worker_has_locked(templates, office, mailoutbox):
     message = notice()
     with transaction.atomic():
@@ -579,7 +579,7 @@ def test_a_worker_skips_a_row_another_worker_has_locked(templates, office, mailo
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_workers_take_rate_slots_one_at_a_time(templates, office, mailoutbox, settings):
     settings.EMAIL_RATE_PER_MINUTE = 1
     message = notice()
@@ -599,7 +599,7 @@ def test_workers_take_rate_slots_one_at_a_time(templates, office, mailoutbox, se
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_delivers_a_committed_message_through_the_broker(templates, office):
     from celery.contrib.testing.worker import start_worker
     from celery.signals import task_postrun

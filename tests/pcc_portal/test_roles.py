@@ -27,12 +27,23 @@ ADMIN_PAGES = {
     "/admin/pcc_portal/user/": ({A, CD}, 403),
     "/account/": (STAFF | {AM, AP}, None),
 }
+# Staff and ambassador pages outside the admin refuse anyone signed in with 403.
+STAFF_PAGES = {
+    "/staff/engagement/contacts/": STAFF - {GO, GA},
+    "/staff/engagement/issues/": {A, EO, PO, SO, CD},
+    "/staff/engagement/coverage/": {A, EO, PO, SO, CD},
+    "/staff/engagement/calendar/": {A, EO, PO, SO, CD},
+    "/ambassador/": {AM},
+    "/ambassador/contacts/new/": {AM},
+}
 API_ENDPOINTS = {
     "/api/v1/policing-areas/": EVERYONE_WHO_WORKS_HERE,
     "/api/v1/local-authorities/": EVERYONE_WHO_WORKS_HERE,
     "/api/v1/aims/": EVERYONE_WHO_WORKS_HERE,
     "/api/v1/charter-principles/": EVERYONE_WHO_WORKS_HERE,
     "/api/v1/engagement-levels/": EVERYONE_WHO_WORKS_HERE,
+    "/api/v1/contacts/": EVERYONE_WHO_WORKS_HERE - {GO, GA},
+    "/api/v1/organisations/": EVERYONE_WHO_WORKS_HERE,
 }
 ROLE_NAMES = [role.name for role in ROLES]
 
@@ -57,7 +68,20 @@ def test_pages_by_role(client, make_user, sign_in, role, path):
         assert response.status_code == expected, f"{role} should not reach {path}"
 
 
-@pytest.mark.parametrize("path", list(ADMIN_PAGES))
+@pytest.mark.parametrize("role", ROLE_NAMES)
+@pytest.mark.parametrize("path", list(STAFF_PAGES))
+def test_staff_pages_by_role(client, make_user, sign_in, role, path):
+    from tests.engagement.factories import AmbassadorFactory
+
+    user = make_user(role)
+    if role == AM:
+        AmbassadorFactory(user=user)
+    sign_in(user)
+    expected = 200 if role in STAFF_PAGES[path] else 403
+    assert client.get(path).status_code == expected, f"{role} on {path}"
+
+
+@pytest.mark.parametrize("path", list(ADMIN_PAGES) + list(STAFF_PAGES))
 def test_pages_refuse_the_public(client, path):
     response = client.get(path)
     assert response.status_code == 302

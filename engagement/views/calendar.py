@@ -233,7 +233,6 @@ def event_list(request):
             "area": area,
             "page": page,
             "months": _by_month(rows),
-            "area_query": f"area={area.slug}&" if area else "",
             "feed_url": request.build_absolute_uri(reverse("engagement:public_feed")),
             "sees_internal": _can_see_internal(request.user),
         },

@@ -28,6 +28,13 @@ def test_schema_is_openapi_3(client):
     assert "/api/v1/charter-principles/" in schema["paths"]
 
 
+def test_the_schema_draws_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert "/api/v1/contacts/{id}/" in (tmp_path / "schema.yaml").read_text()
+
+
 def test_docs_are_served_without_third_party_scripts(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200

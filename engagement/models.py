@@ -20,7 +20,7 @@ from .querysets import (
     OrganisationQuerySet,
     RaisedIssueQuerySet,
 )
-from .recurrence import validate_rrule
+from .recurrence import describe_recurrence, occurrences, validate_rrule
 from .workflow import IssueStatus
 
 
@@ -602,6 +602,20 @@ class StandingMeeting(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def frequency_text(self) -> str:
+        """How often it meets, in plain English where there is a rule, else as written."""
+        return describe_recurrence(self.recurrence) or self.frequency
+
+    def next_meeting_on(self, today):
+        """The next date the rule falls on within about a year, or None."""
+        if not (self.recurrence and self.first_meeting_on):
+            return None
+        upcoming = occurrences(
+            self.recurrence, self.first_meeting_on, (today, today + timedelta(days=400))
+        )
+        return upcoming[0] if upcoming else None
 
     def clean(self):
         super().clean()

@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
+from engagement.calendar_text import describe_when
 from engagement.demo_events import DEMO_EVENTS, fill_events
 from engagement.models import Event, StandingMeeting
-from engagement.views.calendar import describe_recurrence, describe_when
+from engagement.recurrence import describe_recurrence
 from pcc_portal.models import OfficeProfile
 from pcc_portal.reference_data import OFFICES_DIR, load_reference_data
 from pcc_portal.services import (

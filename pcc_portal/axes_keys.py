@@ -1,10 +1,13 @@
-"""How django-axes identifies a sign-in attempt: the real client address and the username."""
+"""How django-axes identifies a sign-in attempt: the client address (pseudonymised) and the
+username."""
 
-from .client_ip import client_ip
+from .client_ip import pseudonymous_address
 
 
 def client_ip_for_axes(request, *args) -> str:
-    return client_ip(request)
+    # Lockouts are keyed on the address, but the address is personal data: axes stores a daily
+    # keyed hash of it instead (a lockout that spans midnight ends at midnight).
+    return pseudonymous_address(request)
 
 
 def username_for_axes(request, credentials=None) -> str:

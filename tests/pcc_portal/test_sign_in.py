@@ -35,6 +35,12 @@ def test_lockout_is_keyed_on_username_and_address_together(client, make_user, se
     assert attempt(client, officer.email, TEST_PASSWORD, ip="198.51.100.7").status_code == 302
     client.logout()
     assert attempt(client, colleague.email, TEST_PASSWORD).status_code == 302
+    # The address itself is never stored.
+    from axes.models import AccessAttempt
+
+    stored = set(AccessAttempt.objects.values_list("ip_address", flat=True))
+    assert stored and not stored & {"203.0.113.5", "198.51.100.7"}
+    assert all(address.startswith("fd") for address in stored)
 
 
 def test_staff_must_set_up_two_factor_before_anything_else(client, make_user):

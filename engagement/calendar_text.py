@@ -3,9 +3,11 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
 from django.utils import timezone
 
 from pcc_portal.models import OfficeProfile
+from pcc_portal.registry import OpenItem
 
 from .models import Event
 
@@ -69,3 +71,17 @@ def who_attends(event: Event, office: OfficeProfile) -> list[str]:
 
 def _titled(title: str, name: str) -> str:
     return f"{title}, {name}" if name else title
+
+
+def upcoming_public_events(*, now, user, limit: int = 3) -> list[OpenItem]:
+    """The home page's "Events": the next few public events."""
+    events = Event.objects.public().upcoming(now).select_related("policing_area")[:limit]
+    return [
+        OpenItem(
+            title=event.title,
+            url=reverse("engagement:event_detail", args=[event.uid]),
+            summary=event.policing_area.name if event.policing_area_id else WHOLE_FORCE_AREA,
+            dates=describe_when(event.starts_at, event.ends_at),
+        )
+        for event in events
+    ]

@@ -33,4 +33,4 @@ class OpenItem:
     title: str
     url: str
     summary: str = ""
-    closes: str = ""
+    dates: str = ""  # e.g. "Closes 12 December 2026" or "Thursday 26 November, 6:30pm"

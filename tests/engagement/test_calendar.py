@@ -518,3 +518,22 @@ def test_private_feed_query_count_does_not_grow_with_rows(
     StandingMeetingFactory.create_batch(20)
     with django_assert_num_queries(len(five)):
         assert client.get(f"/calendar/{key}/engagement.ics").status_code == 200
+
+
+def test_the_home_page_lists_the_next_public_events(client, reference_data):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    soon = timezone.now() + timedelta(days=2)
+    EventFactory(title="Ledbury street surgery", starts_at=soon, ends_at=soon + timedelta(hours=2))
+    EventFactory(
+        title="Internal planning day",
+        is_public=False,
+        starts_at=soon,
+        ends_at=soon + timedelta(hours=2),
+    )
+    html = client.get("/").content.decode()
+    assert "Ledbury street surgery" in html
+    assert "Internal planning day" not in html
+    assert "There are no public events coming up at the moment." not in html

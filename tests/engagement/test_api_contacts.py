@@ -148,3 +148,29 @@ def test_contacts_api_query_count_is_flat(client, ambassador, django_assert_num_
     ContactFactory.create_batch(45, ambassador=ambassador)
     with django_assert_num_queries(len(five)):
         assert client.get("/api/v1/contacts/", **headers).json()["count"] == 50
+
+
+def test_nul_bytes_and_nonsense_are_400s_not_500s(client, ambassador, payload):
+    headers = token(ambassador.user)
+    for change in (
+        {"who": "Farmers\x00"},
+        {"occurred_on": "31/02/2026"},
+        {"activity_areas": "all of them"},
+        {"organisation": 999999},
+        {"policing_area": "atlantis"},
+        {"people_reached": "lots"},
+    ):
+        response = client.post(
+            "/api/v1/contacts/", {**payload, **change}, content_type="application/json", **headers
+        )
+        assert response.status_code == 400, change
+        assert set(change) <= set(response.json()), change
+    assert Contact.objects.count() == 0
+
+
+def test_a_nul_byte_in_the_phone_form_is_an_error_next_to_the_field(client, sign_in, ambassador):
+    sign_in(ambassador.user)
+    response = client.post("/ambassador/contacts/new/", {"who": "Farmers\x00", "topics": "x\x00"})
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in response.content.decode()
+    assert Contact.objects.count() == 0

@@ -1,5 +1,6 @@
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -42,7 +43,43 @@ def phone(browser):
     context.close()
 
 
+@pytest.fixture
+def audited_phone(browser):
+    """A phone page that lets the test inject axe-core past the Content-Security-Policy (which
+    rightly refuses any inline script)."""
+    context = browser.new_context(
+        viewport={"width": 320, "height": 720}, is_mobile=True, bypass_csp=True
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
 def assert_fits(page):
     """Nothing on the page makes it scroll sideways at its width."""
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
+
+
+AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE.exists():
+        pytest.skip("needs axe-core: cd frontend && npm ci")
+    return AXE.read_text(encoding="utf-8")
+
+
+def accessibility_problems(page, axe_source) -> list[str]:
+    """WCAG 2.2 A and AA rules that axe-core finds broken on the page, one line each."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}"
+        for v in result["violations"]
+        for node in v["nodes"]
+    ]

@@ -127,15 +127,6 @@ class ContactInputSerializer(serializers.Serializer):
     )
     submission_key = serializers.UUIDField(required=False, allow_null=True, default=None)
 
-    def validate_organisation(self, organisation):
-        user = self.context["request"].user
-        if (
-            organisation
-            and not Organisation.objects.visible_to(user).filter(pk=organisation.pk).exists()
-        ):
-            raise serializers.ValidationError("Choose an organisation in your area")
-        return organisation
-
     def service_arguments(self) -> dict:
         data = dict(self.validated_data)
         # A partial update carries only what it changes, without the defaults.

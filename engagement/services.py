@@ -19,6 +19,7 @@ SUMMARY_REQUIRED = "Enter a short summary of the issue for the Commissioner"
 ANSWER_REQUIRED = "Enter the answer before marking the issue answered"
 ILLEGAL_MOVE = "An issue that is {current} cannot be moved to {target}"
 OUTSIDE_AREA = "You can only add organisations in your own policing area"
+ORGANISATION_OUTSIDE_AREA = "Choose an organisation in your area"
 FUTURE_DATE = "The date of the contact must be today or in the past"
 
 CONTACT_FIELDS = (
@@ -42,10 +43,16 @@ def _ambassador_for(user) -> Ambassador:
     return ambassador
 
 
-def _apply(contact: Contact, data: dict) -> None:
+def _apply(contact: Contact, data: dict, *, user) -> None:
     for name in CONTACT_FIELDS:
         if name in data:
             setattr(contact, name, data[name])
+    organisation = data.get("organisation")
+    if (
+        organisation
+        and not Organisation.objects.visible_to(user).filter(pk=organisation.pk).exists()
+    ):
+        raise ValidationError({"organisation": ORGANISATION_OUTSIDE_AREA})
     if contact.occurred_on and contact.occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": FUTURE_DATE})
     contact.full_clean(exclude=["ambassador", "submission_key"])
@@ -89,7 +96,7 @@ def log_contact(
                 raise PermissionDenied(NOT_YOUR_CONTACT)
             return existing, False
     contact = Contact(ambassador=ambassador, submission_key=submission_key)
-    _apply(contact, data)
+    _apply(contact, data, user=user)
     if raise_with_commissioner and not (raise_summary or "").strip():
         raise ValidationError({"raise_summary": SUMMARY_REQUIRED})
     try:
@@ -125,7 +132,7 @@ def update_contact(
             raise PermissionDenied(NOT_YOUR_CONTACT)
         raise PermissionDenied(EDIT_WINDOW_CLOSED)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    _apply(contact, data)
+    _apply(contact, data, user=user)
     if raise_with_commissioner and not (raise_summary or "").strip():
         raise ValidationError({"raise_summary": SUMMARY_REQUIRED})
     contact.save()

@@ -31,23 +31,8 @@ class OutboundMessageAdmin(admin.ModelAdmin):
         ),
         ("Content", {"fields": ("template", "context", "content_type", "object_id")}),
     )
-    readonly_fields = (
-        "to_email",
-        "subject",
-        "status",
-        "related_object",
-        "attempts",
-        "last_error",
-        "message_id",
-        "created_at",
-        "next_attempt_at",
-        "claimed_at",
-        "sent_at",
-        "template",
-        "context",
-        "content_type",
-        "object_id",
-    )
+    # Every field is shown and none is editable: a message's record is history.
+    readonly_fields = tuple(name for _, section in fieldsets for name in section["fields"])
     actions = ["send_again"]
 
     def has_add_permission(self, request):

@@ -174,3 +174,14 @@ def test_a_nul_byte_in_the_phone_form_is_an_error_next_to_the_field(client, sign
     assert response.status_code == 400
     assert "Null characters are not allowed" in response.content.decode()
     assert Contact.objects.count() == 0
+
+
+def test_the_api_refuses_an_organisation_outside_the_area(client, ambassador, payload):
+    payload["organisation"] = OrganisationFactory(
+        policing_areas=[AmbassadorFactory().policing_area]
+    ).pk
+    response = client.post(
+        "/api/v1/contacts/", payload, content_type="application/json", **token(ambassador.user)
+    )
+    assert response.status_code == 400
+    assert response.json()["organisation"] == ["Choose an organisation in your area"]

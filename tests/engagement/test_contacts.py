@@ -309,3 +309,12 @@ def test_the_ambassador_pages_are_for_ambassadors(client, sign_in, make_user):
     assert client.get("/ambassador/").status_code == 403
     client.logout()
     assert client.get("/ambassador/").status_code == 302
+
+
+def test_a_contact_cannot_name_an_organisation_outside_the_ambassadors_area(ambassador, answers):
+    elsewhere = OrganisationFactory(policing_areas=[AmbassadorFactory().policing_area])
+    answers["organisation"] = elsewhere
+    with pytest.raises(ValidationError) as error:
+        log_contact(user=ambassador.user, data=answers)
+    assert error.value.message_dict["organisation"] == ["Choose an organisation in your area"]
+    assert Contact.objects.count() == 0

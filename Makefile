@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint migrations-check deploy-check clean
+.PHONY: run test install lint migrations-check deploy-check clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,7 @@ install: $(STAMP)
 # The portal with demo data on SQLite, with a Celery worker and beat beside the web server.
 # Ctrl-C stops all three.
 run: install
+	mkdir -p var
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo_data
 	@echo ""
@@ -38,6 +39,17 @@ migrations-check: install
 # it at real PostgreSQL and Redis.
 test: lint migrations-check
 	$(BIN)/python -m pytest
+
+# A benchmark, not a test (neither `make test` nor CI runs it): the public pages beside a bare
+# Django view on gunicorn with production settings, PostgreSQL (127.0.0.1:5432, database
+# pcc_bench) and Redis (127.0.0.1:6379, database 13), written into docs/benchmarks.md. About
+# three minutes. BENCH_ARGS passes options, e.g. BENCH_ARGS="--label before".
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \
+		>/dev/null 2>&1; } || \
+		echo "wrk is not installed: using the Python load generator."
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import rules
 from .models import (
     ActivityArea,
     Ambassador,
@@ -99,8 +100,40 @@ class ContactVolunteerAdmin(admin.ModelAdmin):
     search_fields = ("name", "email")
 
 
+class RecordRulesMixin:
+    """A record's page asks the app's object rules (rules.py), as the staff pages and the API do;
+    lists and the add page keep Django's model permissions, which the roles grant."""
+
+    view_rule: str | None = None
+    change_rule: str | None = None
+    delete_rule: str | None = None
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None or self.view_rule is None:
+            return super().has_view_permission(request, obj)
+        return request.user.has_perm(self.view_rule, obj) or self.has_change_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None or self.change_rule is None:
+            return super().has_change_permission(request, obj)
+        return request.user.has_perm(self.change_rule, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None or self.delete_rule is None:
+            return super().has_delete_permission(request, obj)
+        return request.user.has_perm(self.delete_rule, obj)
+
+
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(RecordRulesMixin, admin.ModelAdmin):
+    """Saving here meets the phone form's rules: they are the model's (Contact.clean), and the
+    activity areas are a required field."""
+
+    view_rule = rules.VIEW_CONTACT_RECORD
+    change_rule = rules.CHANGE_CONTACT_RECORD
+    delete_rule = rules.DELETE_CONTACT_RECORD
     list_display = (
         "occurred_on",
         "__str__",
@@ -130,13 +163,18 @@ class TransitionInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ("from_status", "to_status", "by", "at", "note")
 
+    # Moves are made through the issue queue (move_issue), which checks and records them.
     def has_add_permission(self, request, obj=None):
-        return False  # moves are made through the issue queue, which records them
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RaisedIssue)
 class RaisedIssueAdmin(admin.ModelAdmin):
-    """Read here; issues are moved in the staff officer's queue, so every move is recorded."""
+    """Read here; issues are raised from a contact (raise_issue) and moved in the staff
+    officer's queue (move_issue), so every move is checked against the workflow and recorded."""
 
     list_display = ("summary", "status", "raised_at", "updated_at")
     list_filter = ("status",)
@@ -145,6 +183,12 @@ class RaisedIssueAdmin(admin.ModelAdmin):
     inlines = [TransitionInline]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(rules.OPEN_ISSUE_QUEUE)
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

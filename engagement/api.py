@@ -2,8 +2,10 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from pcc_portal.api_permissions import RolePermissions, RulePermissions
 from pcc_portal.models import PolicingArea
 
 from .filters import ContactFilter, OrganisationFilter
@@ -15,7 +17,8 @@ from .models import (
     Organisation,
     ReachedGroup,
 )
-from .services import add_organisation, log_contact, update_contact
+from .rules import CHANGE_CONTACT_RECORD, LOG_CONTACTS, VIEW_CONTACT_RECORD
+from .services import ContactAnswers, add_organisation, log_contact, update_contact
 
 
 class ActivityAreaSerializer(serializers.ModelSerializer):
@@ -93,7 +96,13 @@ class ContactSerializer(serializers.ModelSerializer):
         issue = getattr(contact, "raised_issue", None)
         if issue is None:
             return None
-        return {"summary": issue.summary, "status": issue.status, "answer": issue.answer}
+        # The ambassador's phone shows the status by its public name.
+        return {
+            "summary": issue.summary,
+            "status": issue.status,
+            "status_name": str(issue.state.public_name),
+            "answer": issue.answer,
+        }
 
 
 class ContactInputSerializer(serializers.Serializer):
@@ -127,14 +136,15 @@ class ContactInputSerializer(serializers.Serializer):
     )
     submission_key = serializers.UUIDField(required=False, allow_null=True, default=None)
 
-    def service_arguments(self) -> dict:
-        data = dict(self.validated_data)
-        # A partial update carries only what it changes, without the defaults.
+    def answers(self, *, base: ContactAnswers | None = None) -> ContactAnswers:
+        """The contact's answers, as the phone form gives them; a partial update (which
+        carries only what it changes, without the defaults) keeps the rest from `base`."""
+        return ContactAnswers.from_input(self.validated_data, base=base)
+
+    def raise_arguments(self) -> dict:
         return {
-            "raise_with_commissioner": data.pop("raise_with_commissioner", False),
-            "raise_summary": data.pop("raise_summary", ""),
-            "submission_key": data.pop("submission_key", None),
-            "data": data,
+            "raise_with_commissioner": self.validated_data.get("raise_with_commissioner", False),
+            "raise_summary": self.validated_data.get("raise_summary", ""),
         }
 
 
@@ -154,6 +164,13 @@ class ContactViewSet(
     queryset = Contact.objects.none()  # the schema's model; requests use get_queryset()
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
+    permission_classes = [IsAuthenticated, RolePermissions, RulePermissions]
+    view_rules = {"create": LOG_CONTACTS}
+    object_rules = {
+        "retrieve": VIEW_CONTACT_RECORD,
+        "update": CHANGE_CONTACT_RECORD,
+        "partial_update": CHANGE_CONTACT_RECORD,
+    }
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drawing the schema: nobody signed in
@@ -169,7 +186,12 @@ class ContactViewSet(
     def create(self, request, *args, **kwargs):
         incoming = ContactInputSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
-        contact, created = log_contact(user=request.user, **incoming.service_arguments())
+        contact, created = log_contact(
+            user=request.user,
+            answers=incoming.answers(),
+            submission_key=incoming.validated_data.get("submission_key"),
+            **incoming.raise_arguments(),
+        )
         contact = self.get_queryset().get(pk=contact.pk)
         return Response(
             ContactSerializer(contact).data,
@@ -183,9 +205,12 @@ class ContactViewSet(
             data=request.data, partial=kwargs.get("partial", False), context={"request": request}
         )
         incoming.is_valid(raise_exception=True)
-        arguments = incoming.service_arguments()
-        arguments.pop("submission_key")
-        update_contact(user=request.user, contact=contact, **arguments)
+        update_contact(
+            user=request.user,
+            contact=contact,
+            answers=incoming.answers(base=ContactAnswers.of(contact)),
+            **incoming.raise_arguments(),
+        )
         return Response(ContactSerializer(self.get_queryset().get(pk=contact.pk)).data)
 
 
@@ -232,8 +257,5 @@ class OrganisationViewSet(
         return Organisation.objects.visible_to(self.request.user).prefetch_related("policing_areas")
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        areas = data.pop("policing_areas", [])
-        serializer.instance = add_organisation(
-            user=self.request.user, data=data, policing_areas=areas
-        )
+        # The serializer's writable fields are the service's arguments, one for one.
+        serializer.instance = add_organisation(user=self.request.user, **serializer.validated_data)

@@ -1,4 +1,8 @@
+from pathlib import Path
+
 from django.apps import AppConfig
+
+STATEMENTS = Path(__file__).resolve().parent / "data" / "statements"
 
 
 class EngagementConfig(AppConfig):
@@ -6,14 +10,125 @@ class EngagementConfig(AppConfig):
     verbose_name = "Engagement"
 
     def ready(self):
-        from pcc_portal.registry import demo_fillers, open_now, reference_sections
+        from pcc_portal import registry
+        from pcc_portal.registry import HomeSection, LandingPage, NavEntry, StatementPart
+        from pcc_portal.roles import (
+            AMBASSADOR,
+            COMMISSIONER,
+            ENGAGEMENT_OFFICER,
+            PERFORMANCE_OFFICER,
+            STAFF_OFFICER,
+        )
 
-        from . import calendar_text, demo, reference_data
+        from . import api, calendar_text, demo, reference_data, rules, signals  # noqa: F401
+        from .reminders import engagement_reminders
+        from .role_permissions import ROLE_PERMISSIONS
 
-        reference_sections.register("activity_areas", reference_data.load_activity_areas)
-        reference_sections.register("charter_principles", reference_data.load_charter_principles)
-        reference_sections.register("engagement_levels", reference_data.load_engagement_levels)
-        reference_sections.register("standing_meetings", reference_data.load_standing_meetings)
-        reference_sections.register("groups_reached", reference_data.load_groups_reached)
-        demo_fillers.register("engagement", demo.fill)
-        open_now.register("events", calendar_text.upcoming_public_events)
+        registry.register_role_permissions(self.label, ROLE_PERMISSIONS)
+        # A changed event, charter entry or meeting refreshes the cached public pages.
+        signals.connect()
+
+        # Menus: each entry asks the rule its page asks.
+        for entry in (
+            NavEntry("Events", "engagement:event_list", "public", order=20),
+            NavEntry("Our engagement charter", "engagement:charter", "public", order=30),
+            NavEntry("Engagement charter", "engagement:charter", "footer", order=30),
+            NavEntry(
+                "Your work",
+                "engagement:ambassador_home",
+                "personal",
+                rule="engagement.open_ambassador_pages",
+                order=10,
+            ),
+            NavEntry(
+                "Contacts",
+                "engagement:staff_contact_list",
+                "staff",
+                rule="engagement.open_staff_contacts",
+                order=10,
+            ),
+            NavEntry(
+                "Issues raised",
+                "engagement:issue_queue",
+                "staff",
+                rule="engagement.open_issue_queue",
+                order=20,
+            ),
+            NavEntry(
+                "Coverage",
+                "engagement:coverage",
+                "staff",
+                rule="engagement.open_coverage",
+                order=30,
+            ),
+            NavEntry(
+                "Calendar and meetings",
+                "engagement:staff_calendar",
+                "staff",
+                rule="engagement.open_staff_calendar",
+                order=40,
+            ),
+        ):
+            registry.register_nav(entry)
+
+        # Where each role's holder starts work after signing in.
+        for role, url_name, rule in (
+            (AMBASSADOR, "engagement:ambassador_home", "engagement.open_ambassador_pages"),
+            (ENGAGEMENT_OFFICER, "engagement:staff_contact_list", "engagement.open_staff_contacts"),
+            (STAFF_OFFICER, "engagement:issue_queue", "engagement.open_issue_queue"),
+            (COMMISSIONER, "engagement:issue_queue", "engagement.open_issue_queue"),
+            (PERFORMANCE_OFFICER, "engagement:coverage", "engagement.open_coverage"),
+        ):
+            registry.register_landing_page(LandingPage(role.name, url_name, rule))
+
+        registry.register_home_section(
+            HomeSection(
+                "events",
+                "Events",
+                order=30,
+                items=calendar_text.upcoming_public_events,
+                empty="There are no public events coming up at the moment.",
+            )
+        )
+        registry.register_home_section(
+            HomeSection(
+                "charter",
+                "How we engage with you",
+                order=90,
+                template="engagement/home/charter.html",
+            )
+        )
+
+        registry.register_api("activity-areas", api.ActivityAreaViewSet)
+        registry.register_api("charter-principles", api.CharterPrincipleViewSet)
+        registry.register_api("engagement-levels", api.EngagementLevelViewSet)
+        registry.register_api("contacts", api.ContactViewSet, basename="contact")
+        registry.register_api("organisations", api.OrganisationViewSet, basename="organisation")
+
+        for page, title in (
+            ("privacy", "Community engagement"),
+            ("accessibility", "Community engagement pages"),
+        ):
+            registry.register_statement_part(
+                StatementPart(
+                    page=page,
+                    app_label=self.label,
+                    title=title,
+                    body=(STATEMENTS / f"{page}.md").read_text(encoding="utf-8"),
+                    order=20,
+                )
+            )
+
+        registry.register_reminder_provider(self.label, engagement_reminders)
+        registry.reference_sections.register("activity_areas", reference_data.load_activity_areas)
+        registry.reference_sections.register(
+            "charter_principles", reference_data.load_charter_principles
+        )
+        registry.reference_sections.register(
+            "engagement_levels", reference_data.load_engagement_levels
+        )
+        registry.reference_sections.register(
+            "standing_meetings", reference_data.load_standing_meetings
+        )
+        registry.reference_sections.register("groups_reached", reference_data.load_groups_reached)
+        registry.demo_fillers.register(self.label, demo.fill)

@@ -73,7 +73,7 @@ def _titled(title: str, name: str) -> str:
     return f"{title}, {name}" if name else title
 
 
-def upcoming_public_events(*, now, user, limit: int = 3) -> list[OpenItem]:
+def upcoming_public_events(*, now, limit: int = 3) -> list[OpenItem]:
     """The home page's "Events": the next few public events."""
     events = Event.objects.public().upcoming(now).select_related("policing_area")[:limit]
     return [

@@ -19,7 +19,6 @@ from .models import (
     EngagementLevel,
     Event,
     Organisation,
-    RaisedIssue,
     ReachedGroup,
     WorkPlan,
     WorkPlanFocus,
@@ -171,7 +170,7 @@ def _contact_volunteers(ambassadors, today) -> None:
 
 
 def _contacts(ambassadors, organisations, today, stdout) -> int:
-    from .services import move_issue
+    from .services import move_issue, raise_issue
 
     levels = list(EngagementLevel.objects.all())
     areas = list(ActivityArea.objects.all())
@@ -206,7 +205,7 @@ def _contacts(ambassadors, organisations, today, stdout) -> int:
                 issue_text = chance.choice(ISSUES)
                 contact.issues_raised = issue_text
                 contact.save(update_fields=["issues_raised"])
-                issue = RaisedIssue.objects.create(contact=contact, summary=issue_text)
+                issue = raise_issue(contact=contact, summary=issue_text, by=ambassador.user)
                 if officer and number % 24 == 0:
                     move_issue(issue=issue, to=IssueStatus.RAISED, by=officer)
             created += 1

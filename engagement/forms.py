@@ -13,7 +13,7 @@ from django.utils import timezone
 from pcc_portal.models import PolicingArea
 
 from .models import ActivityArea, Contact, EngagementLevel, Organisation, ReachedGroup
-from .workflow import IssueStatus, allowed_moves
+from .services import ContactAnswers
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -139,11 +139,8 @@ class ContactForm(forms.Form):
     def new_key() -> uuid.UUID:
         return uuid.uuid4()
 
-    def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        for name in ("raise_with_commissioner", "raise_summary", "submission_key"):
-            data.pop(name, None)
-        return data
+    def answers(self) -> ContactAnswers:
+        return ContactAnswers.from_input(self.cleaned_data)
 
     @classmethod
     def initial_for(cls, ambassador, contact: Contact | None = None) -> dict:
@@ -228,10 +225,6 @@ class OrganisationForm(forms.ModelForm):
             Submit("save", "Add organisation"),
         )
 
-    def _post_clean(self):
-        # The service validates the model (full_clean); the form only converts input.
-        pass
-
 
 class IssueMoveForm(forms.Form):
     to = forms.ChoiceField(
@@ -252,9 +245,10 @@ class IssueMoveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, issue, **kwargs):
+    def __init__(self, *args, issue, moves, **kwargs):
+        """`moves`: the workflow's moves out of the issue's state that this person may make."""
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(s, IssueStatus(s).label) for s in allowed_moves(issue.status)]
+        self.fields["to"].choices = [(move.target, move.action) for move in moves]
         self.fields["answer"].initial = issue.answer
         self.helper = FormHelper()
         self.helper.layout = Layout(

@@ -21,7 +21,11 @@ from .querysets import (
     RaisedIssueQuerySet,
 )
 from .recurrence import describe_recurrence, occurrences, validate_rrule
-from .workflow import IssueStatus
+from .workflow import IssueStatus, State, state_of
+
+FUTURE_DATE = _("The date of the contact must be today or in the past")
+ORGANISATION_NOT_THE_AMBASSADORS = _("Choose an organisation of the ambassador's policing area")
+WHO_OR_ORGANISATION = _("Choose an organisation or say who you met")
 
 
 class ActivityArea(models.Model):
@@ -436,9 +440,25 @@ class Contact(models.Model):
         return timezone.localdate(logged) + timedelta(days=settings.CONTACT_EDIT_DAYS)
 
     def clean(self):
+        """The rules of a single contact, met alike by the phone form, the API and the admin.
+        (Its activity areas are many-to-many and saved after it: the service and the admin's
+        form ask for at least one.)"""
         super().clean()
+        errors = {}
         if not self.organisation_id and not self.who.strip():
-            raise ValidationError({"who": _("Choose an organisation or say who you met")})
+            errors["who"] = WHO_OR_ORGANISATION
+        if self.occurred_on and self.occurred_on > timezone.localdate():
+            errors["occurred_on"] = FUTURE_DATE
+        if (
+            self.organisation_id
+            and self.ambassador_id
+            and not Organisation.objects.of_ambassadors_area(self.ambassador)
+            .filter(pk=self.organisation_id)
+            .exists()
+        ):
+            errors["organisation"] = ORGANISATION_NOT_THE_AMBASSADORS
+        if errors:
+            raise ValidationError(errors)
 
 
 class RaisedIssue(models.Model):
@@ -465,6 +485,11 @@ class RaisedIssue(models.Model):
     def __str__(self):
         return self.summary
 
+    @property
+    def state(self) -> State:
+        """Where the issue is in the workflow: its staff name, public name and tag colour."""
+        return state_of(self.status)
+
 
 class RaisedIssueTransition(models.Model):
     """Who moved an issue, when, and from what to what."""
@@ -487,6 +512,14 @@ class RaisedIssueTransition(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    @property
+    def from_state(self) -> State:
+        return state_of(self.from_status)
+
+    @property
+    def to_state(self) -> State:
+        return state_of(self.to_status)
 
 
 class Event(models.Model):

@@ -5,6 +5,9 @@ from datetime import date
 from django.db import models
 from django.utils import timezone
 
+from .rules import SEE_ALL_CONTACTS, SEE_ALL_ORGANISATIONS, SEE_INTERNAL_EVENTS
+from .workflow import outstanding_keys
+
 
 class OrganisationQuerySet(models.QuerySet):
     def in_area(self, area):
@@ -12,12 +15,17 @@ class OrganisationQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Staff see every organisation; an ambassador those of their own area."""
-        if user.has_perm("engagement.view_organisation") and user.is_staff:
+        if user.has_perm(SEE_ALL_ORGANISATIONS):
             return self
-        ambassador = getattr(user, "ambassador", None)
+        ambassador = getattr(user, "ambassador", None) if user.is_authenticated else None
         if ambassador is None:
             return self.none()
-        if ambassador.policing_area_id is None:  # communications: the whole force area
+        return self.of_ambassadors_area(ambassador)
+
+    def of_ambassadors_area(self, ambassador):
+        """The organisations an ambassador works with: those of their policing area, or all of
+        them for the communications ambassador, whose remit is the whole force area."""
+        if ambassador.policing_area_id is None:
             return self
         return self.filter(policing_areas=ambassador.policing_area_id).distinct()
 
@@ -38,8 +46,10 @@ class ContactQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Staff with the view permission see all contacts; an ambassador only their own."""
-        if user.is_staff and user.has_perm("engagement.view_contact"):
+        if user.has_perm(SEE_ALL_CONTACTS):
             return self
+        if not user.is_authenticated:
+            return self.none()
         return self.filter(ambassador__user=user)
 
     def between(self, first: date, last: date):
@@ -53,13 +63,7 @@ class RaisedIssueQuerySet(models.QuerySet):
         )
 
     def outstanding(self):
-        from .workflow import IssueStatus
-
-        return self.exclude(status=IssueStatus.CLOSED)
-
-
-def can_see_internal_events(user) -> bool:
-    return user.is_authenticated and user.is_staff and user.has_perm("engagement.view_event")
+        return self.filter(status__in=outstanding_keys())
 
 
 class EventQuerySet(models.QuerySet):
@@ -70,7 +74,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(ends_at__gte=now or timezone.now())
 
     def visible_to(self, user):
-        return self if can_see_internal_events(user) else self.public()
+        return self if user.has_perm(SEE_INTERNAL_EVENTS) else self.public()
 
     def with_people(self):
         """Everything an event's listing shows, in a fixed number of queries whatever the rows."""

@@ -1,15 +1,6 @@
-from django.urls import include, path
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-from . import api
 from .views import calendar, charter, contacts, coverage, issues
-
-router = SimpleRouter()
-router.register("activity-areas", api.ActivityAreaViewSet)
-router.register("charter-principles", api.CharterPrincipleViewSet)
-router.register("engagement-levels", api.EngagementLevelViewSet)
-router.register("contacts", api.ContactViewSet, basename="contact")
-router.register("organisations", api.OrganisationViewSet, basename="organisation")
 
 app_name = "engagement"
 urlpatterns = [
@@ -34,5 +25,4 @@ urlpatterns = [
     path("events/<uuid:uid>/", calendar.event_detail, name="event_detail"),
     path("events.ics", calendar.public_feed, name="public_feed"),
     path("calendar/<str:key>/engagement.ics", calendar.private_feed, name="private_feed"),
-    path("api/v1/", include(router.urls)),
 ]

@@ -7,6 +7,9 @@
 //   static/govuk-frontend/govuk-frontend.min.js       GOV.UK Frontend's ES module
 //   static/govuk-frontend/images/…                    allowed images only (none today)
 //   static/govuk-frontend/VERSION                     the exact govuk-frontend version
+//   static/moj-frontend/moj-frontend.min.js           MOJ Frontend's ES module (self-contained)
+//   static/moj-frontend/images/…                      the plain icons its CSS uses, nothing else
+//   static/moj-frontend/VERSION                       the exact @ministryofjustice/frontend version
 //
 // Plain Node (>= 20) and the `sass` package only, so it runs on any OS.
 
@@ -21,10 +24,14 @@ const staticDir = path.join(projectRoot, "static");
 const govukPackageDir = path.join(here, "node_modules", "govuk-frontend");
 const govukDist = path.join(govukPackageDir, "dist", "govuk");
 const govukImages = path.join(govukDist, "assets", "images");
+const mojPackageDir = path.join(here, "node_modules", "@ministryofjustice", "frontend");
+const mojDist = path.join(mojPackageDir, "moj");
+const mojImages = path.join(mojDist, "assets", "images");
 
 const cssSource = path.join(here, "scss", "portal.scss");
 const cssOutput = path.join(staticDir, "portal", "portal.css");
 const govukOutput = path.join(staticDir, "govuk-frontend");
+const mojOutput = path.join(staticDir, "moj-frontend");
 
 // Images from dist/govuk/assets/images that the portal may publish. Every
 // image GOV.UK Frontend 5.x ships is GOV.UK-branded and restricted to GOV.UK:
@@ -33,7 +40,18 @@ const govukOutput = path.join(staticDir, "govuk-frontend");
 // (crown). So the list is empty. Add a file here only if it is not a crown,
 // crest or GOV.UK logo; fonts (GDS Transport) must never be copied.
 const ALLOWED_IMAGES = [];
-const FORBIDDEN_IMAGE = /crown|crest|favicon|govuk-icon|opengraph|logo/i;
+const FORBIDDEN_IMAGE = /crown|crest|favicon|govuk-icon|opengraph|logo|touch-icon/i;
+
+// Images from MOJ Frontend's moj/assets/images that its compiled components reference: plain
+// icons (the filter panel's toggle, close and remove-tag crosses; the timeline's document icon).
+// Its crest, logotype, touch icons and Open Graph image are never copied.
+const MOJ_ALLOWED_IMAGES = [
+  "icon-close-cross-black.svg",
+  "icon-document.svg",
+  "icon-tag-remove-cross-white.svg",
+  "icon-tag-remove-cross.svg",
+  "icon-toggle-plus-minus.svg",
+];
 
 function fail(message) {
   console.error(`build failed: ${message}`);
@@ -55,12 +73,23 @@ async function main() {
   if (!version.startsWith("5.")) {
     fail(`govuk-frontend ${version} is not 5.x, the line crispy-forms-gds 2.0 supports`);
   }
+  const mojPackage = JSON.parse(await readFile(path.join(mojPackageDir, "package.json"), "utf8"));
+  const mojVersion = mojPackage.version;
+  const mojWanted = ourPackage.devDependencies["@ministryofjustice/frontend"];
+  if (mojVersion !== mojWanted) {
+    fail(`installed @ministryofjustice/frontend is ${mojVersion} but package.json pins ${mojWanted}; run "npm ci"`);
+  }
+  if (!mojVersion.startsWith("8.")) {
+    fail(`@ministryofjustice/frontend ${mojVersion} is not 8.x, the line built on GOV.UK Frontend 5`);
+  }
 
   // 1. CSS
   const result = await sass.compileAsync(cssSource, {
     style: "compressed",
     sourceMap: false,
     importers: [new sass.NodePackageImporter(here)],
+    // MOJ Frontend loads GOV.UK Frontend as "node_modules/govuk-frontend/…".
+    loadPaths: [here],
     // GOV.UK Frontend 5.x still uses @import and global Sass functions; hide
     // the resulting deprecation warnings from its own files.
     quietDeps: true,
@@ -75,10 +104,11 @@ async function main() {
   for (const match of css.matchAll(/url\(\s*["']?([^"')]+)["']?\s*\)/g)) {
     const url = match[1];
     if (url.startsWith("data:")) continue;
-    const name = url.startsWith("/static/govuk-frontend/images/")
-      ? url.slice("/static/govuk-frontend/images/".length)
-      : null;
-    if (!name || !ALLOWED_IMAGES.includes(name)) {
+    const allowed = [
+      ["/static/govuk-frontend/images/", ALLOWED_IMAGES],
+      ["/static/moj-frontend/images/", MOJ_ALLOWED_IMAGES],
+    ].some(([prefix, names]) => url.startsWith(prefix) && names.includes(url.slice(prefix.length)));
+    if (!allowed) {
       fail(`compiled CSS references ${url}, which is not an allowed, copied image`);
     }
   }
@@ -109,14 +139,37 @@ async function main() {
 
   await writeFile(path.join(govukOutput, "VERSION"), version);
 
-  // 3. Report
+  // 3. MOJ Frontend: its self-contained ES module (it bundles the GOV.UK Frontend helpers it
+  // needs and imports nothing, moment included: only its date picker, unused here, wants that),
+  // the icons its CSS uses, and VERSION. Entirely generated, like govuk-frontend/.
+  await rm(mojOutput, { recursive: true, force: true });
+  await mkdir(path.join(mojOutput, "images"), { recursive: true });
+  const mojScript = await readFile(path.join(mojDist, "moj-frontend.min.js"), "utf8");
+  if (/\bfrom\s*["']|\bimport\s*\(|require\(/.test(mojScript)) {
+    fail("moj-frontend.min.js imports another module; it must be self-contained");
+  }
+  await writeFile(path.join(mojOutput, "moj-frontend.min.js"), mojScript);
+  const mojAvailable = new Set(await readdir(mojImages));
+  for (const image of MOJ_ALLOWED_IMAGES) {
+    if (FORBIDDEN_IMAGE.test(image)) fail(`${image} is a logo, crest or icon of a brand and must not be copied`);
+    if (!mojAvailable.has(image)) fail(`${image} is not in @ministryofjustice/frontend ${mojVersion}`);
+    await copyFile(path.join(mojImages, image), path.join(mojOutput, "images", image));
+  }
+  await writeFile(path.join(mojOutput, "VERSION"), mojVersion);
+
+  // 4. Report
   const written = [
     cssOutput,
     path.join(govukOutput, "govuk-frontend.min.js"),
     ...ALLOWED_IMAGES.map((image) => path.join(govukOutput, "images", image)),
     path.join(govukOutput, "VERSION"),
+    path.join(mojOutput, "moj-frontend.min.js"),
+    ...MOJ_ALLOWED_IMAGES.map((image) => path.join(mojOutput, "images", image)),
+    path.join(mojOutput, "VERSION"),
   ];
-  console.log(`govuk-frontend ${version}, sass ${sass.info.split("\t")[1] ?? sass.info}`);
+  console.log(
+    `govuk-frontend ${version}, @ministryofjustice/frontend ${mojVersion}, sass ${sass.info.split("\t")[1] ?? sass.info}`,
+  );
   for (const file of written) {
     const bytes = (await readFile(file)).length;
     console.log(`  ${path.relative(projectRoot, file).split(path.sep).join("/")}  ${kib(bytes)}`);

@@ -7,8 +7,18 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the office system checks)
-        from .roles import sync_roles_after_migrate
+        from . import api, checks  # noqa: F401  (checks registers the office system checks)
+        from .public_cache import watch_portal_records
+        from .registry import LandingPage, register_api, register_landing_page
+        from .roles import ADMINISTRATOR, sync_roles_after_migrate
 
         # Later apps add models; their permissions join the roles after every migrate.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="pcc_portal.sync_roles")
+        # A changed office profile or statement refreshes the cached public pages.
+        watch_portal_records()
+
+        register_api("policing-areas", api.PolicingAreaViewSet)
+        register_api("local-authorities", api.LocalAuthorityViewSet)
+        register_api("aims", api.AimViewSet)
+        register_api("objectives", api.ObjectiveViewSet)
+        register_landing_page(LandingPage(ADMINISTRATOR.name, "admin:index"))

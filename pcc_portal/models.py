@@ -367,8 +367,7 @@ class OutboundMessage(models.Model):
         _("template"),
         max_length=200,
         help_text=_(
-            "Template base name, e.g. engagement/email/issue_answered: the .txt is required, "
-            "the .html optional"
+            "Template base name, e.g. <app>/email/<name>: the .txt is required, the .html optional"
         ),
     )
     context = models.JSONField(

@@ -28,6 +28,10 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, username):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
+    def holding_role(self, *role_names: str):
+        """The active people who hold any of these roles: a reminder to a role goes to them."""
+        return self.filter(is_active=True, groups__name__in=role_names).distinct()
+
 
 class OfficeProfileManager(models.Manager):
     def get_current(self):

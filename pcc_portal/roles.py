@@ -1,15 +1,19 @@
-"""The roles, as data: who may do what. One table, read by the admin, the staff pages and the API
-alike (they all ask Django's permission system, which these groups feed).
+"""The roles, as data: their names, what each means, and what each may do here.
 
-Each permission pattern is matched against "app_label.codename" (shell-style wildcards). Later
-apps add their models' permissions here; `sync_roles` runs after every migrate, so a new model's
-permissions join the roles without a hand-written step.
+The role names and their meaning live in this one table. What a role may do in an app belongs to
+that app: each registers its roles' permission patterns from its AppConfig.ready()
+(`pcc_portal.registry.register_role_permissions`). Everyone reads the result through Django's
+permission system, which these groups feed: the admin, the staff pages, the API and the rules.
+
+Each permission pattern is matched against "app_label.codename" (shell-style wildcards; "!" takes
+one away). `sync_roles` runs after every migrate, so a new model's permissions join the roles
+without a hand-written step.
 """
 
 from dataclasses import dataclass
 from fnmatch import fnmatch
 
-OUR_APPS = ("pcc_portal", "engagement", "grants", "consultations", "delivery_plan")
+from .registry import role_permissions
 
 # The reference data everybody who works for the office reads.
 REFERENCE = (
@@ -21,30 +25,12 @@ REFERENCE = (
     "pcc_portal.view_successmeasure",
     "pcc_portal.view_sitepage",
     "pcc_portal.view_staffmember",
-    "engagement.view_activityarea",
-    "engagement.view_charterprinciple",
-    "engagement.view_engagementlevel",
-    "engagement.view_reachedgroup",
-    "engagement.view_network",
-)
-# What everybody who works for the office sees of the engagement work.
-ENGAGEMENT_VIEW = (
-    "engagement.view_organisation",
-    "engagement.view_ambassador",
-    "engagement.view_contactvolunteer",
-    "engagement.view_contact",
-    "engagement.view_raisedissue",
-    "engagement.view_raisedissuetransition",
-    "engagement.view_event",
-    "engagement.view_standingmeeting",
-    "engagement.view_workplan",
-    "engagement.view_workplanfocus",
-    "engagement.view_workplanreview",
 )
 EDIT = ("add", "change", "delete")
 
 
-def _edit(*models: str) -> tuple[str, ...]:
+def edit(*models: str) -> tuple[str, ...]:
+    """("app.model", ...) -> the add, change and delete permissions of each."""
     return tuple(
         f"{model.split('.')[0]}.{action}_{model.split('.')[1]}"
         for model in models
@@ -55,69 +41,58 @@ def _edit(*models: str) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Role:
     name: str
+    meaning: str
+    # This floor's own permissions; the apps above add theirs through the registry.
     permissions: tuple[str, ...]
     staff: bool  # may use the admin and the staff pages
     two_factor: bool = True  # must sign in with a second factor where DEBUG is off
 
 
-ADMINISTRATOR = Role("Administrator", ("*",), staff=True)
-# The engagement officer also coordinates the ambassadors: all of the engagement app.
+ADMINISTRATOR = Role("Administrator", "Runs the portal: every record and setting.", ("*",), True)
 ENGAGEMENT_OFFICER = Role(
-    "Engagement officer", REFERENCE + ("engagement.*", "pcc_portal.*_staffmember"), staff=True
-)
-GRANTS_OFFICER = Role(
-    "Grants officer",
-    REFERENCE
-    + (
-        "engagement.view_organisation",
-        "engagement.add_organisation",
-        "engagement.change_organisation",
-    ),
+    "Engagement officer",
+    "Keeps the charter, organisations and events, and coordinates the ambassadors.",
+    REFERENCE + ("pcc_portal.*_staffmember",),
     staff=True,
 )
-GRANT_ASSESSOR = Role("Grant assessor", REFERENCE + ("engagement.view_organisation",), staff=True)
+GRANTS_OFFICER = Role("Grants officer", "Runs the grant schemes and rounds.", REFERENCE, staff=True)
+GRANT_ASSESSOR = Role(
+    "Grant assessor", "Scores grant applications; cannot decide them.", REFERENCE, staff=True
+)
 PERFORMANCE_OFFICER = Role(
     "Performance officer",
-    REFERENCE
-    + ENGAGEMENT_VIEW
-    + _edit("pcc_portal.aim", "pcc_portal.objective", "pcc_portal.successmeasure"),
+    "Keeps the Police and Crime Plan's aims and objectives and reports on the delivery plan.",
+    REFERENCE + edit("pcc_portal.aim", "pcc_portal.objective", "pcc_portal.successmeasure"),
     staff=True,
 )
-# The staff officer keeps the queue of issues raised for the Commissioner.
 STAFF_OFFICER = Role(
     "Staff officer",
+    "Supports the office holder: the queue of raised issues, the office's pages and areas.",
     REFERENCE
-    + ENGAGEMENT_VIEW
-    + _edit("pcc_portal.policingarea", "pcc_portal.localauthority", "pcc_portal.sitepage")
-    + ("pcc_portal.change_officeprofile", "engagement.change_raisedissue")
-    + _edit("engagement.event", "engagement.standingmeeting"),
+    + edit("pcc_portal.policingarea", "pcc_portal.localauthority", "pcc_portal.sitepage")
+    + ("pcc_portal.change_officeprofile",),
     staff=True,
 )
-# The Commissioner and Deputy see everything and change nothing (decisions come with grants).
 COMMISSIONER = Role(
     "Commissioner and Deputy",
-    tuple(f"{app}.view_*" for app in OUR_APPS)
+    "See everything, record decisions on grants and outcomes, change nothing else.",
     # Other people's emails and device tokens are the administrator's business only.
-    + ("!pcc_portal.view_outboundmessage", "!pcc_portal.view_devicetoken"),
+    ("pcc_portal.view_*", "!pcc_portal.view_outboundmessage", "!pcc_portal.view_devicetoken"),
     staff=True,
 )
-# Ambassadors log their own contacts and add the organisations of their area; which rows they
-# may see is narrowed by the querysets' visible_to().
 AMBASSADOR = Role(
     "Ambassador",
-    REFERENCE
-    + (
-        "engagement.view_contact",
-        "engagement.add_contact",
-        "engagement.change_contact",
-        "engagement.view_organisation",
-        "engagement.add_organisation",
-        "engagement.view_event",
-    ),
+    "A community ambassador: logs contacts in the field and raises issues.",
+    REFERENCE,
     staff=False,
 )
-# A public account for grant applications only.
-APPLICANT = Role("Applicant", (), staff=False, two_factor=False)
+APPLICANT = Role(
+    "Applicant",
+    "A public account for grant applications only.",
+    (),
+    staff=False,
+    two_factor=False,
+)
 
 ROLES = (
     ADMINISTRATOR,
@@ -133,13 +108,24 @@ ROLES = (
 ROLES_BY_NAME = {role.name: role for role in ROLES}
 
 
+def patterns_of(role: Role) -> tuple[str, ...]:
+    """The role's permission patterns: this floor's and every registered app's."""
+    registered = tuple(
+        pattern
+        for app_patterns in role_permissions.values()
+        for pattern in app_patterns.get(role.name, ())
+    )
+    return role.permissions + registered
+
+
 def matches(role: Role, app_label: str, codename: str) -> bool:
     """True if a pattern grants the permission and no "!pattern" takes it away."""
-    if role.permissions == ("*",):
+    patterns = patterns_of(role)
+    if "*" in patterns:
         return True
     name = f"{app_label}.{codename}"
-    granted = any(fnmatch(name, p) for p in role.permissions if not p.startswith("!"))
-    denied = any(fnmatch(name, p[1:]) for p in role.permissions if p.startswith("!"))
+    granted = any(fnmatch(name, p) for p in patterns if not p.startswith("!"))
+    denied = any(fnmatch(name, p[1:]) for p in patterns if p.startswith("!"))
     return granted and not denied
 
 

@@ -15,6 +15,7 @@ app_urls = (
         path("accessibility/", views.site_page, {"slug": "accessibility"}, name="accessibility"),
         path("privacy/", views.site_page, {"slug": "privacy"}, name="privacy"),
         path("account/", views.account, name="account"),
+        path("account/start/", views.landing, name="landing"),
         path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
         path("account/session/keepalive/", views.session_keepalive, name="session_keepalive"),
         path("office-theme.css", views.office_theme, name="office_theme"),
@@ -40,3 +41,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Errors are pages of the portal (pcc_portal/errors.py).
+handler400 = "pcc_portal.errors.bad_request"
+handler403 = "pcc_portal.errors.permission_denied"
+handler404 = "pcc_portal.errors.page_not_found"
+handler500 = "pcc_portal.errors.server_error"

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import Context, Template
 from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -10,29 +11,45 @@ from django.views.decorators.http import require_GET, require_POST
 from . import health
 from .forms import DeviceTokenForm
 from .models import DeviceToken, OfficeProfile, SitePage
-from .registry import open_now
+from .navigation import landing_url_for
+from .public_cache import ANY, PAGES, cached_for_visitors
+from .registry import home_sections, parts_of
 from .services import issue_device_token, revoke_device_token
 
-HOME_SECTIONS = (
-    ("consultations", "Consultations", "There are no consultations open at the moment."),
-    ("grant_rounds", "Grants", "No grant rounds are open for applications at the moment."),
-    ("events", "Events", "There are no public events coming up at the moment."),
-)
 
-
+@cached_for_visitors(ANY)
 def home(request):
+    """What is open now: each app's sections, in their order. The same for every visitor."""
     now = timezone.now()
-    sections = []
-    for key, title, empty in HOME_SECTIONS:
-        provider = open_now.entries.get(key)
-        items = provider(now=now, user=request.user) if provider else []
-        sections.append({"key": key, "title": title, "items": items, "empty": empty})
+    sections = [
+        {
+            "key": section.key,
+            "title": section.title,
+            "template": section.template,
+            "items": section.items(now=now) if section.items else [],
+            "empty": section.empty,
+        }
+        for section in sorted(home_sections.values(), key=lambda s: (s.order, s.key))
+    ]
     return render(request, "pcc_portal/home.html", {"sections": sections})
 
 
+@cached_for_visitors(PAGES)
 def site_page(request, slug):
+    """The office's own statement, then each app's part of it."""
     page = get_object_or_404(SitePage, slug=slug)
-    return render(request, "pcc_portal/site_page.html", {"page": page})
+    office = OfficeProfile.objects.get_current()
+    parts = [
+        {"title": part.title, "body": Template(part.body).render(Context({"office": office}))}
+        for part in parts_of(slug)
+    ]
+    return render(request, "pcc_portal/site_page.html", {"page": page, "parts": parts})
+
+
+@login_required
+def landing(request):
+    """After signing in: the person's work, not their account page."""
+    return redirect(landing_url_for(request.user))
 
 
 @login_required

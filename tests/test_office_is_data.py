@@ -1,6 +1,7 @@
 """Titles are data: neither the office's area nor the holder's title is written into code or
 templates (decision 2). Only the office data files and migrations may name them."""
 
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +46,9 @@ def test_the_stylesheet_uses_no_gov_uk_font_or_crown():
     css = (ROOT / "static" / "portal" / "portal.css").read_text(encoding="utf-8")
     assert "GDS Transport" not in css
     assert "@font-face" not in css
-    assert "url(" not in css  # no crown, crest or other GOV.UK image is referenced
+    # No crown, crest or other GOV.UK image is referenced: only MOJ Frontend's plain icons, copied.
+    for url in re.findall(r"url\(([^)]*)\)", css):
+        assert re.fullmatch(r"/static/moj-frontend/images/icon-[a-z-]+\.svg", url), url
+        assert (ROOT / url.lstrip("/")).is_file(), url
     version = (ROOT / "static" / "govuk-frontend" / "VERSION").read_text().strip()
     assert version.startswith("5.")

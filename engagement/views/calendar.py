@@ -15,17 +15,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pcc_portal.models import DeviceToken, OfficeProfile, PolicingArea
+from pcc_portal.public_cache import OFFICE, cached_for_visitors, office_profile, remember
 from pcc_portal.services import authenticate_device_token, issue_device_token
 
 from .. import ical
 from ..calendar_text import LONDON, WHOLE_FORCE_AREA, describe_when, who_attends
 from ..models import Event, StandingMeeting
-from ..querysets import can_see_internal_events
-from .access import staff_permission_required
+from ..rules import OPEN_STAFF_CALENDAR, SEE_INTERNAL_EVENTS
+from ..signals import EVENTS
+from .access import rule_required
 
 EVENTS_PER_PAGE = 30
 CALENDAR_FEED_NAME = "Calendar feed"
-VIEW_EVENT = "engagement.view_event"
 
 
 # --- Selecting events -------------------------------------------------------------------------
@@ -48,22 +49,40 @@ def _by_month(events: list[Event]) -> list[tuple[str, list[Event]]]:
     return [(label, list(rows)) for label, rows in groupby(events, key=month)]
 
 
+def _listing(request, area, sees_internal: bool):
+    """One page of upcoming events, prepared (dates in words, who attends). The rows are the
+    same for everyone who sees the same events, so they are cached until an event, a person
+    attending or the office changes (or the clock moves them on); the page is rebuilt from the
+    count without touching the database."""
+    number = request.GET.get("page", "1")
+    number = number if number.isdigit() and len(number) <= 6 else "1"
+
+    def prepare():
+        events = Event.objects.visible_to(request.user).upcoming().order_by("starts_at", "pk")
+        if area is not None:
+            events = events.filter(Q(policing_area=area) | Q(policing_area__isnull=True))
+        page = Paginator(events.with_people(), EVENTS_PER_PAGE).get_page(number)
+        return page.paginator.count, page.number, _prepare(page.object_list, office_profile())
+
+    seen = "all" if sees_internal else "public"
+    name = f"event_rows:{seen}:{area.pk if area else ''}:{number}"
+    count, number, rows = remember(name, [EVENTS, OFFICE], prepare)
+    return Paginator(range(count), EVENTS_PER_PAGE).get_page(number), rows
+
+
 # --- Public pages -----------------------------------------------------------------------------
 
 
 @require_GET
+@cached_for_visitors(EVENTS, query=("area", "page"))
 def event_list(request):
     """Upcoming events, by month, optionally for one policing area (plus force-wide ones)."""
-    office = OfficeProfile.objects.get_current()
     areas = list(PolicingArea.objects.all())
     slug = request.GET.get("area", "")
     # An unknown or stale slug (a bookmarked area since renamed) shows everything, not an error.
     area = next((a for a in areas if a.slug == slug), None)
-    events = Event.objects.visible_to(request.user).upcoming().order_by("starts_at", "pk")
-    if area is not None:
-        events = events.filter(Q(policing_area=area) | Q(policing_area__isnull=True))
-    page = Paginator(events.with_people(), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = _prepare(page.object_list, office)
+    sees_internal = request.user.has_perm(SEE_INTERNAL_EVENTS)
+    page, rows = _listing(request, area, sees_internal)
     return render(
         request,
         "engagement/calendar/event_list.html",
@@ -73,15 +92,16 @@ def event_list(request):
             "page": page,
             "months": _by_month(rows),
             "feed_url": request.build_absolute_uri(reverse("engagement:public_feed")),
-            "sees_internal": can_see_internal_events(request.user),
+            "sees_internal": sees_internal,
         },
     )
 
 
 @require_GET
+@cached_for_visitors(EVENTS)
 def event_detail(request, uid):
     """One event; an internal one is not found for anyone who may not see it."""
-    office = OfficeProfile.objects.get_current()
+    office = office_profile()
     event = get_object_or_404(Event.objects.visible_to(request.user).with_people(), uid=uid)
     (event,) = _prepare([event], office)
     return render(
@@ -110,9 +130,10 @@ def _ics_response(calendar, filename: str) -> HttpResponse:
 
 
 @require_GET
+@cached_for_visitors(EVENTS)
 def public_feed(request):
     """/events.ics: public events, upcoming and of the last 90 days. Never an internal one."""
-    office = OfficeProfile.objects.get_current()
+    office = office_profile()
     stamp, host = timezone.now().astimezone(ical.UTC), request.get_host()
     calendar = ical.build_calendar(
         f"{office.office_name}: events", f"Public events of the {office.office_name}"
@@ -134,7 +155,7 @@ def private_feed(request, key):
     meetings that have a recurrence rule. Revoking the token (on the account page) ends it."""
     token: DeviceToken | None = authenticate_device_token(key)
     # One answer for every failure, so the URL reveals nothing about why it does not work.
-    if token is None or not (token.user.is_staff and token.user.has_perm(VIEW_EVENT)):
+    if token is None or not token.user.has_perm(SEE_INTERNAL_EVENTS):
         raise Http404("No such calendar")
     office = OfficeProfile.objects.get_current()
     stamp, host = timezone.now().astimezone(ical.UTC), request.get_host()
@@ -179,7 +200,7 @@ def _meetings_by_category(today) -> list[tuple[str, str, list[StandingMeeting]]]
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required(VIEW_EVENT)
+@rule_required(OPEN_STAFF_CALENDAR)
 def staff_calendar(request):
     """Upcoming events (internal ones too), the schedule of standing meetings, and a private
     feed link for the person's own calendar app, shown once."""

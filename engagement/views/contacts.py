@@ -11,8 +11,9 @@ from pcc_portal.models import OfficeProfile
 from ..filters import ContactFilter, OrganisationFilter
 from ..forms import ContactForm, OrganisationForm, add_service_errors
 from ..models import Contact, Organisation, RaisedIssue, WorkPlan
-from ..services import add_organisation, can_edit_contact, log_contact, update_contact
-from .access import ambassador_required, staff_permission_required
+from ..rules import CHANGE_CONTACT_RECORD, OPEN_STAFF_CONTACTS, VIEW_CONTACT_RECORD
+from ..services import add_organisation, log_contact, update_contact
+from .access import ambassador_required, rule_required
 
 PAGE_SIZE = 25
 
@@ -41,7 +42,7 @@ def contact_new(request):
         try:
             contact, created = log_contact(
                 user=request.user,
-                data=form.service_data(),
+                answers=form.answers(),
                 submission_key=form.cleaned_data["submission_key"],
                 raise_with_commissioner=form.cleaned_data["raise_with_commissioner"],
                 raise_summary=form.cleaned_data["raise_summary"],
@@ -59,7 +60,7 @@ def contact_new(request):
 
 def _contact_for(request, pk) -> Contact:
     contact = get_object_or_404(Contact.objects.for_lists(), pk=pk)
-    if not Contact.objects.visible_to(request.user).filter(pk=pk).exists():
+    if not request.user.has_perm(VIEW_CONTACT_RECORD, contact):
         raise PermissionDenied
     return contact
 
@@ -70,14 +71,14 @@ def contact_detail(request, pk):
     return render(
         request,
         "engagement/contact_detail.html",
-        {"contact": contact, "can_edit": can_edit_contact(user=request.user, contact=contact)},
+        {"contact": contact, "can_edit": request.user.has_perm(CHANGE_CONTACT_RECORD, contact)},
     )
 
 
 @ambassador_required
 def contact_edit(request, pk):
     contact = _contact_for(request, pk)
-    if not can_edit_contact(user=request.user, contact=contact):
+    if not request.user.has_perm(CHANGE_CONTACT_RECORD, contact):
         raise PermissionDenied
     context = {"creating": False, "contact": contact}
     if request.method != "POST":
@@ -93,7 +94,7 @@ def contact_edit(request, pk):
             update_contact(
                 user=request.user,
                 contact=contact,
-                data=form.service_data(),
+                answers=form.answers(),
                 raise_with_commissioner=form.cleaned_data["raise_with_commissioner"],
                 raise_summary=form.cleaned_data["raise_summary"],
             )
@@ -112,7 +113,7 @@ def contact_list(request):
     return render(request, "engagement/contact_list.html", {"page": page, "staff_view": False})
 
 
-@staff_permission_required("engagement.view_contact")
+@rule_required(OPEN_STAFF_CONTACTS)
 def staff_contact_list(request):
     filters = ContactFilter(request.GET, queryset=Contact.objects.for_lists())
     contacts = filters.qs if filters.is_valid() else Contact.objects.none()
@@ -143,13 +144,8 @@ def organisation_new(request):
         area = request.ambassador.policing_area_id
         form = OrganisationForm(initial={"policing_areas": [area] if area else []})
     elif form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "policing_areas"}
         try:
-            organisation = add_organisation(
-                user=request.user,
-                data=data,
-                policing_areas=list(form.cleaned_data["policing_areas"]),
-            )
+            organisation = add_organisation(user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -11,15 +11,15 @@ from django.views.decorators.http import require_GET
 
 from ..coverage import CSV_COLUMNS, coverage_report, csv_rows
 from ..coverage_forms import chosen_range, coverage_form
-from .access import staff_permission_required
+from ..rules import OPEN_COVERAGE
+from .access import rule_required
 
-PERMISSION = "engagement.view_contact"
 # A spreadsheet runs a cell that starts with one of these as a formula; names are typed by staff.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @require_GET
-@staff_permission_required(PERMISSION)
+@rule_required(OPEN_COVERAGE)
 def coverage(request):
     form = coverage_form(request.GET, today=timezone.localdate())
     dates = chosen_range(form)
@@ -54,7 +54,7 @@ def coverage(request):
 
 
 @require_GET
-@staff_permission_required(PERMISSION)
+@rule_required(OPEN_COVERAGE)
 def coverage_csv(request):
     form = coverage_form(request.GET, today=timezone.localdate())
     dates = chosen_range(form)

@@ -7,14 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from ..forms import IssueMoveForm, add_service_errors
 from ..models import RaisedIssue
+from ..rules import OPEN_ISSUE_QUEUE, moves_for
 from ..services import move_issue
-from ..workflow import PERMISSION, IssueStatus
-from .access import staff_permission_required
+from ..workflow import STATES
+from .access import rule_required
 
-STATUS_FILTERS = {"outstanding": "Outstanding", **{s.value: s.label for s in IssueStatus}}
+STATUS_FILTERS = {"outstanding": "Outstanding", **{k: s.staff_name for k, s in STATES.items()}}
 
 
-@staff_permission_required("engagement.view_raisedissue")
+@rule_required(OPEN_ISSUE_QUEUE)
 def issue_queue(request):
     shown = request.GET.get("status", "outstanding")
     if shown not in STATUS_FILTERS:
@@ -29,36 +30,31 @@ def issue_queue(request):
     )
 
 
-@staff_permission_required("engagement.view_raisedissue")
+@rule_required(OPEN_ISSUE_QUEUE)
 def issue_detail(request, pk):
     issue = get_object_or_404(RaisedIssue.objects.for_queue(), pk=pk)
-    can_move = request.user.has_perm(PERMISSION)
-    form = IssueMoveForm(request.POST or None, issue=issue) if can_move else None
-    if request.method == "POST":
-        if not can_move:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                move_issue(
-                    issue=issue,
-                    to=form.cleaned_data["to"],
-                    by=request.user,
-                    answer=form.cleaned_data["answer"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Issue updated.")
-                return redirect("engagement:issue_detail", pk=issue.pk)
+    moves = moves_for(request.user, issue)
+    if request.method == "POST" and not moves:
+        raise PermissionDenied
+    form = IssueMoveForm(request.POST or None, issue=issue, moves=moves) if moves else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            move_issue(
+                issue=issue,
+                to=form.cleaned_data["to"],
+                by=request.user,
+                answer=form.cleaned_data["answer"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Issue updated.")
+            return redirect("engagement:issue_detail", pk=issue.pk)
     transitions = issue.transitions.select_related("by")
     return render(
         request,
         "engagement/issue_detail.html",
-        {
-            "issue": issue,
-            "form": form if form and form.fields["to"].choices else None,
-            "transitions": transitions,
-        },
+        {"issue": issue, "form": form, "transitions": transitions},
         status=400 if form is not None and form.errors else 200,
     )

@@ -11,7 +11,7 @@ once that claim is older than the task's hard time limit (so no live task can st
 Message-ID. Duplicates are therefore bounded by the number of killed workers and visible.
 
 Templates: `<template>.txt` is required and `<template>.html` optional, for example
-`templates/engagement/email/issue_answered.txt`. They see the context given plus `office` (the
+`templates/<app>/email/<name>.txt`. They see the context given plus `office` (the
 OfficeProfile). The text part is rendered without HTML escaping.
 
 `EMAIL_RATE_PER_MINUTE` caps all of it, across every worker: a send is held back while the
@@ -107,7 +107,7 @@ def send_email(
     """Write one outbound email in the caller's transaction; it is queued for delivery when that
     transaction commits, and never if it rolls back.
 
-    `template` is a base name such as "engagement/email/issue_answered" (see the module's
+    `template` is a base name such as "<app>/email/<name>" (see the module's
     docstring); `context` must be JSON (ids and text: the templates run later, in a worker);
     `related` is the record the email is about, shown in the admin.
 

@@ -13,7 +13,6 @@ def make_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("pcc_portal", "0001_initial"),
-        ("engagement", "0002_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 (
                     "template",
                     models.CharField(
-                        help_text="Template base name, e.g. engagement/email/issue_answered: the .txt is required, the .html optional",
+                        help_text="Template base name, e.g. <app>/email/<name>: the .txt is required, the .html optional",
                         max_length=200,
                         verbose_name="template",
                     ),

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "pcc_portal.errors.AdminRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "pcc_portal.urls"
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pcc_portal.context_processors.office",
+                "pcc_portal.context_processors.menus",
             ],
         },
     },
@@ -101,7 +103,7 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # SQLite under var/ when DATABASE_URL is unset, so a laptop needs nothing installed. WAL and a
 # busy timeout let the web server, the worker and beat share the file without "database is locked".
-VAR_DIR.mkdir(exist_ok=True)
+# Importing the settings creates no folder: `make run` makes var/ before the first migrate.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -125,6 +127,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages are cached for anonymous visitors and invalidated when their records change
+# (pcc_portal/public_cache.py); a page that depends on the clock ("upcoming") lags at most this.
+PUBLIC_CACHE = True
+PUBLIC_CACHE_SECONDS = 60
 
 # The longest task may run this long before it is killed; the broker must not hand a task to a
 # second worker while the first may still be running it, so the visibility timeout is longer.
@@ -134,15 +140,18 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 6}
 else:
-    # Kombu's filesystem transport: a broker with no server, for a laptop run.
+    # Kombu's filesystem transport: a broker with no server, for a laptop run (production
+    # refuses to start without REDIS_URL). Everything it keeps, its control folder (the
+    # exchange tables) included, lives under var/broker/; the transport makes the folders when
+    # it first connects (pcc_portal/file_broker.py), not when the settings are read.
     CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT = "pcc_portal.file_broker:Transport"
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -157,17 +166,20 @@ CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Email ----------------------------------------------------------------------------------
+# EMAIL_BACKEND set on purpose (a console or in-memory backend, say) is honoured as it is.
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_BACKEND = EMAIL_BACKEND or "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env.int("EMAIL_PORT", default=587)
     EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
     EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
     EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
     EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-else:
-    # On a laptop each email is written as a file under var/mail/ to be read there.
+elif not EMAIL_BACKEND:
+    # On a laptop each email is written as a file under var/mail/ to be read there (the
+    # backend makes the folder when it first writes). Production refuses to start this way.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
@@ -179,6 +191,8 @@ AUTH_USER_MODEL = "pcc_portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers the apps' named rules (<app>/rules.py), with or without a record.
+    "rules.permissions.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -190,7 +204,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "two_factor:login"
-LOGIN_REDIRECT_URL = "pcc_portal:account"
+# A landing view sends each person to their work (the registry says where).
+LOGIN_REDIRECT_URL = "pcc_portal:landing"
 LOGOUT_REDIRECT_URL = "pcc_portal:home"
 
 # Two-factor sign-in is required for staff and ambassadors wherever DEBUG is off.

@@ -1,9 +1,13 @@
-"""Production: DEBUG off, HTTPS only, a real database required."""
+"""Production: DEBUG off, HTTPS only; PostgreSQL, Redis and a mail server required.
+
+What only works on one machine (SQLite, the file broker, email written to files) is refused at
+start-up with a message naming the variable to set.
+"""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, DEBUG, env
+from .base import DATABASES, DEBUG, EMAIL_HOST, REDIS_URL, env
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production settings.")
@@ -11,6 +15,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured(
         "DATABASE_URL is not set. Production needs PostgreSQL, for example "
         "DATABASE_URL=postgres://portal:password@db.example.org:5432/portal"
+    )
+if not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL is not set. Production needs Redis as the Celery broker and the cache (the "
+        "file broker and the in-process cache only work on one machine), for example "
+        "REDIS_URL=redis://redis.example.org:6379/0"
+    )
+if not EMAIL_HOST and not env.str("EMAIL_BACKEND", default=""):
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is not set. Production sends email through an SMTP server, for example "
+        "EMAIL_HOST=smtp.example.org (with EMAIL_PORT, EMAIL_HOST_USER and "
+        "EMAIL_HOST_PASSWORD); to use another Django email backend on purpose, set "
+        "EMAIL_BACKEND to it instead."
     )
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

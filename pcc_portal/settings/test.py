@@ -14,6 +14,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Each test sees its own records, not a page cached by an earlier test; the public cache's tests
+# turn it on, with a cache of their own.
+PUBLIC_CACHE = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

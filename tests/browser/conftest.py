@@ -3,6 +3,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.pcc_portal.factories import TEST_PASSWORD
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -59,6 +63,18 @@ def assert_fits(page):
     """Nothing on the page makes it scroll sideways at its width."""
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
+
+
+def sign_in_at(page, url, user):
+    """Open `url`, which asks for sign-in, and sign in as `user` with the password and a code
+    from a new authenticator app (django-two-factor-auth signs in with the device "default")."""
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    page.goto(url)
+    page.fill("#id_auth-username", user.email)
+    page.fill("#id_auth-password", TEST_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.fill("#id_token-otp_token", str(totp(device.bin_key)).zfill(6))
+    page.get_by_role("button", name="Continue").click()
 
 
 AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"

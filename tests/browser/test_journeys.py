@@ -1,15 +1,12 @@
 """Whole journeys in a real browser at phone size: what a person sees and does."""
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from engagement.models import Contact
 from pcc_portal.reference_data import load_reference_data
 from tests.engagement.factories import AmbassadorFactory
-from tests.pcc_portal.factories import TEST_PASSWORD
 
-from .conftest import accessibility_problems, assert_fits
+from .conftest import accessibility_problems, assert_fits, sign_in_at
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,15 +33,7 @@ def test_an_ambassador_signs_in_and_logs_a_contact_on_a_phone(live_server, phone
 
     area = PolicingArea.objects.get(slug="shropshire")
     ambassador = AmbassadorFactory(policing_area=area)
-    # django-two-factor-auth signs in with the device named "default".
-    device = TOTPDevice.objects.create(user=ambassador.user, name="default", confirmed=True)
-
-    phone.goto(live_server.url + "/ambassador/contacts/new/")
-    phone.fill("#id_auth-username", ambassador.user.email)
-    phone.fill("#id_auth-password", TEST_PASSWORD)
-    phone.get_by_role("button", name="Continue").click()
-    phone.fill("#id_token-otp_token", str(totp(device.bin_key)).zfill(6))
-    phone.get_by_role("button", name="Continue").click()
+    sign_in_at(phone, live_server.url + "/ambassador/contacts/new/", ambassador.user)
 
     assert phone.get_by_role("heading", name="Log a contact").is_visible()
     assert_fits(phone)
@@ -82,17 +71,11 @@ def test_pages_pass_the_automated_wcag_checks(live_server, audited_phone, axe_so
     from pcc_portal.models import PolicingArea
 
     ambassador = AmbassadorFactory(policing_area=PolicingArea.objects.get(slug="shropshire"))
-    device = TOTPDevice.objects.create(user=ambassador.user, name="default", confirmed=True)
     problems = {}
     for path in ("/", "/charter/", "/events/", "/accessibility/", "/account/login/"):
         phone.goto(live_server.url + path)
         problems[path] = accessibility_problems(phone, axe_source)
-    phone.goto(live_server.url + "/ambassador/contacts/new/")
-    phone.fill("#id_auth-username", ambassador.user.email)
-    phone.fill("#id_auth-password", TEST_PASSWORD)
-    phone.get_by_role("button", name="Continue").click()
-    phone.fill("#id_token-otp_token", str(totp(device.bin_key)).zfill(6))
-    phone.get_by_role("button", name="Continue").click()
+    sign_in_at(phone, live_server.url + "/ambassador/contacts/new/", ambassador.user)
     problems["contact form"] = accessibility_problems(phone, axe_source)
     phone.get_by_role("button", name="Save contact").click()  # empty: every error shows
     problems["contact form with errors"] = accessibility_problems(phone, axe_source)

@@ -1,19 +1,33 @@
 """Factories for engagement records; each keeps related data consistent (a contact's area is its
 ambassador's area unless told otherwise)."""
 
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 import factory
 from django.utils import timezone
 
 from engagement.models import (
     ActivityArea,
     Ambassador,
+    CharterPrinciple,
     Contact,
+    ContactVolunteer,
     EngagementLevel,
+    Event,
+    Network,
     Organisation,
+    RaisedIssue,
     ReachedGroup,
+    StandingMeeting,
+    WorkPlan,
+    WorkPlanFocus,
 )
+from pcc_portal.models import StaffMember
 from pcc_portal.services import set_roles
 from tests.pcc_portal.factories import PolicingAreaFactory, UserFactory
+
+LONDON = ZoneInfo("Europe/London")
 
 
 class ActivityAreaFactory(factory.django.DjangoModelFactory):
@@ -98,18 +112,12 @@ class ContactFactory(factory.django.DjangoModelFactory):
 
 
 # --- The calendar: events, standing meetings and the officers who attend --------------------
-# Imported here rather than at the top so this section can be added without touching the rest.
-from datetime import date, datetime, time, timedelta  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
-
-from engagement.models import Event, StandingMeeting  # noqa: E402
-from pcc_portal.models import StaffMember  # noqa: E402
 
 
 def next_week_evening() -> datetime:
     """6:30pm London time, a week from today."""
     day = timezone.localdate() + timedelta(days=7)
-    return datetime.combine(day, time(18, 30), tzinfo=ZoneInfo("Europe/London"))
+    return datetime.combine(day, time(18, 30), tzinfo=LONDON)
 
 
 class StaffMemberFactory(factory.django.DjangoModelFactory):
@@ -163,3 +171,65 @@ class StandingMeetingFactory(factory.django.DjangoModelFactory):
     opcc_attendance = "Deputy"
     opcc_lead = "Policy officer"
     position = factory.Sequence(int)
+
+
+# --- The rest of the engagement records, one factory each ------------------------------------
+
+
+class CharterPrincipleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CharterPrinciple
+
+    title = factory.Sequence(lambda n: f"I will keep promise {n}")
+    commitment = "We say what we will do and report back."
+    position = factory.Sequence(int)
+
+
+class NetworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Network
+
+    name = factory.Sequence(lambda n: f"Parish council association {n}")
+
+
+class ContactVolunteerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactVolunteer
+
+    name = factory.Faker("name", locale="en_GB")
+    policing_area = factory.SubFactory(PolicingAreaFactory)
+    consent_given_on = factory.LazyFunction(timezone.localdate)
+
+
+class WorkPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkPlan
+
+    ambassador = factory.SubFactory(AmbassadorFactory)
+    next_review_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+
+class WorkPlanFocusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkPlanFocus
+
+    work_plan = factory.SubFactory(WorkPlanFactory)
+    text = "Meet every parish council"
+    activity_area = factory.SubFactory(ActivityAreaFactory)
+
+
+class RaisedIssueFactory(factory.django.DjangoModelFactory):
+    """An open issue raised from a contact by its ambassador, through the service that the
+    form, the API and the demo data use."""
+
+    class Meta:
+        model = RaisedIssue
+
+    contact = factory.SubFactory(ContactFactory)
+    summary = factory.Sequence(lambda n: f"Speeding past school number {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, contact, summary, **kwargs):
+        from engagement.services import raise_issue
+
+        return raise_issue(contact=contact, summary=summary, by=contact.ambassador.user)

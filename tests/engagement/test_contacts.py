@@ -1,14 +1,16 @@
 """Contacts logged on a phone: the rules (services) and the pages."""
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from engagement.models import Contact, RaisedIssue
-from engagement.services import log_contact, update_contact
+from engagement.services import ContactAnswers, log_contact, raise_issue, update_contact
 from tests.engagement.factories import (
     ActivityAreaFactory,
     AmbassadorFactory,
@@ -18,11 +20,6 @@ from tests.engagement.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ambassador():
-    return AmbassadorFactory()
 
 
 @pytest.fixture
@@ -56,11 +53,25 @@ def form_data(answers, **changes):
     return data
 
 
+def input_values(html: str) -> dict[str, str | None]:
+    """The value of each <input> of a page, by name."""
+    values = {}
+
+    class Inputs(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and "name" in attrs:
+                values[attrs["name"]] = attrs.get("value")
+
+    Inputs().feed(html)
+    return values
+
+
 # --- the rules ----------------------------------------------------------------------------
 
 
 def test_an_ambassador_logs_a_contact(ambassador, answers):
-    contact, created = log_contact(user=ambassador.user, data=answers)
+    contact, created = log_contact(user=ambassador.user, answers=ContactAnswers(**answers))
     assert created
     assert contact.ambassador == ambassador
     assert list(contact.activity_areas.all()) == answers["activity_areas"]
@@ -68,8 +79,12 @@ def test_an_ambassador_logs_a_contact(ambassador, answers):
 
 def test_the_same_submission_twice_makes_one_contact(ambassador, answers):
     key = uuid.uuid4()
-    first, created = log_contact(user=ambassador.user, data=answers, submission_key=key)
-    again, created_again = log_contact(user=ambassador.user, data=answers, submission_key=key)
+    first, created = log_contact(
+        user=ambassador.user, answers=ContactAnswers(**answers), submission_key=key
+    )
+    again, created_again = log_contact(
+        user=ambassador.user, answers=ContactAnswers(**answers), submission_key=key
+    )
     assert (created, created_again) == (True, False)
     assert first == again
     assert Contact.objects.count() == 1
@@ -77,28 +92,30 @@ def test_the_same_submission_twice_makes_one_contact(ambassador, answers):
 
 def test_someone_who_is_not_an_ambassador_cannot_log(make_user, answers):
     with pytest.raises(PermissionDenied):
-        log_contact(user=make_user("Engagement officer"), data=answers)
+        log_contact(user=make_user("Engagement officer"), answers=ContactAnswers(**answers))
 
 
 def test_a_contact_needs_an_organisation_or_who(ambassador, answers):
     answers["who"] = "  "
     with pytest.raises(ValidationError) as error:
-        log_contact(user=ambassador.user, data=answers)
+        log_contact(user=ambassador.user, answers=ContactAnswers(**answers))
     assert "who" in error.value.message_dict
     assert Contact.objects.count() == 0
     answers["organisation"] = OrganisationFactory(policing_areas=[ambassador.policing_area])
-    contact, _ = log_contact(user=ambassador.user, data=answers)
+    contact, _ = log_contact(user=ambassador.user, answers=ContactAnswers(**answers))
     assert contact.organisation is not None
 
 
 def test_raising_an_issue_needs_a_summary_and_stores_nothing_without_one(ambassador, answers):
     with pytest.raises(ValidationError) as error:
-        log_contact(user=ambassador.user, data=answers, raise_with_commissioner=True)
+        log_contact(
+            user=ambassador.user, answers=ContactAnswers(**answers), raise_with_commissioner=True
+        )
     assert "raise_summary" in error.value.message_dict
     assert Contact.objects.count() == 0 and RaisedIssue.objects.count() == 0
     contact, _ = log_contact(
         user=ambassador.user,
-        data=answers,
+        answers=ContactAnswers(**answers),
         raise_with_commissioner=True,
         raise_summary="Speeding past the primary school",
     )
@@ -108,26 +125,38 @@ def test_raising_an_issue_needs_a_summary_and_stores_nothing_without_one(ambassa
 def test_a_future_date_is_refused(ambassador, answers):
     answers["occurred_on"] = timezone.localdate() + timedelta(days=1)
     with pytest.raises(ValidationError) as error:
-        log_contact(user=ambassador.user, data=answers)
+        log_contact(user=ambassador.user, answers=ContactAnswers(**answers))
     assert "occurred_on" in error.value.message_dict
 
 
 def test_an_ambassador_may_edit_for_seven_days_only(ambassador, answers):
-    contact, _ = log_contact(user=ambassador.user, data=answers)
-    update_contact(user=ambassador.user, contact=contact, data={"people_reached": 20})
+    contact, _ = log_contact(user=ambassador.user, answers=ContactAnswers(**answers))
+    update_contact(
+        user=ambassador.user,
+        contact=contact,
+        answers=replace(ContactAnswers.of(contact), people_reached=20),
+    )
     contact.refresh_from_db()
     assert contact.people_reached == 20
     Contact.objects.filter(pk=contact.pk).update(created_at=timezone.now() - timedelta(days=8))
     contact.refresh_from_db()
     with pytest.raises(PermissionDenied, match="no longer be changed"):
-        update_contact(user=ambassador.user, contact=contact, data={"people_reached": 30})
+        update_contact(
+            user=ambassador.user,
+            contact=contact,
+            answers=replace(ContactAnswers.of(contact), people_reached=30),
+        )
 
 
 def test_an_ambassador_cannot_change_another_ambassadors_contact(ambassador, answers):
-    contact, _ = log_contact(user=ambassador.user, data=answers)
+    contact, _ = log_contact(user=ambassador.user, answers=ContactAnswers(**answers))
     other = AmbassadorFactory()
     with pytest.raises(PermissionDenied):
-        update_contact(user=other.user, contact=contact, data={"people_reached": 1})
+        update_contact(
+            user=other.user,
+            contact=contact,
+            answers=replace(ContactAnswers.of(contact), people_reached=1),
+        )
 
 
 # --- the pages ----------------------------------------------------------------------------
@@ -137,9 +166,12 @@ def test_the_phone_form_has_sensible_defaults(client, sign_in, ambassador, answe
     sign_in(ambassador.user)
     html = client.get("/ambassador/contacts/new/").content.decode()
     today = timezone.localdate()
-    assert f'name="occurred_on_0" type="text" value="{today.day}"' in html or (
-        f'value="{today.day}"' in html
-    )
+    values = input_values(html)
+    assert [values["occurred_on_0"], values["occurred_on_1"], values["occurred_on_2"]] == [
+        str(today.day),
+        str(today.month),
+        str(today.year),
+    ]
     assert f'<option value="{ambassador.policing_area.pk}" selected>' in html
     assert 'name="submission_key"' in html
     assert "<script>" not in html
@@ -208,14 +240,16 @@ def test_an_ambassador_sees_only_their_own_contacts(client, sign_in, ambassador)
 
 def test_staff_see_all_contacts_with_filters(client, sign_in, make_user):
     north, south = ContactFactory(who="North group"), ContactFactory(who="South group")
+    assert north.policing_area != south.policing_area
     sign_in(make_user("Engagement officer"))
-    html = client.get("/staff/engagement/contacts/").content.decode()
+    response = client.get("/staff/engagement/contacts/")
+    assert {contact.pk for contact in response.context["page"]} == {north.pk, south.pk}
+    html = response.content.decode()
     assert "North group" in html and "South group" in html
-    filtered = client.get(
-        f"/staff/engagement/contacts/?policing_area={north.policing_area.slug}"
-    ).content.decode()
+    response = client.get(f"/staff/engagement/contacts/?policing_area={north.policing_area.slug}")
+    assert [contact.pk for contact in response.context["page"]] == [north.pk]
+    filtered = response.content.decode()
     assert "North group" in filtered and "South group" not in filtered
-    assert south.pk
 
 
 def test_an_ambassador_cannot_open_the_staff_list(client, sign_in, ambassador):
@@ -223,49 +257,25 @@ def test_an_ambassador_cannot_open_the_staff_list(client, sign_in, ambassador):
     assert client.get("/staff/engagement/contacts/").status_code == 403
 
 
-@pytest.mark.parametrize("path", ["/ambassador/contacts/", "/staff/engagement/contacts/"])
-def test_contact_list_query_count_is_flat(
-    client, sign_in, make_user, ambassador, django_assert_num_queries, path
-):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    user = ambassador.user if path.startswith("/ambassador") else make_user("Engagement officer")
-    sign_in(user)
-    ContactFactory.create_batch(5, ambassador=ambassador)
-    client.get(path)
-    with CaptureQueriesContext(connection) as five:
-        client.get(path)
-    ContactFactory.create_batch(45, ambassador=ambassador)
-    with django_assert_num_queries(len(five)):
-        assert client.get(path).status_code == 200
+def post_organisation(client, name, **fields):
+    """Send the ambassador's new-organisation form: a youth group with no contact person."""
+    return client.post(
+        "/ambassador/organisations/new/",
+        {"name": name, "kind": "youth_group", "consent_basis": "none_held", **fields},
+    )
 
 
 def test_an_ambassador_adds_an_organisation_in_their_area(client, sign_in, ambassador):
     from engagement.models import Organisation
 
     sign_in(ambassador.user)
-    response = client.post(
-        "/ambassador/organisations/new/",
-        {
-            "name": "Ledbury Youth Club",
-            "kind": "youth_group",
-            "consent_basis": "none_held",
-            "policing_areas": [ambassador.policing_area.pk],
-        },
+    response = post_organisation(
+        client, "Ledbury Youth Club", policing_areas=[ambassador.policing_area.pk]
     )
     assert response.status_code == 302
     assert Organisation.objects.get().policing_areas.get() == ambassador.policing_area
     other_area = AmbassadorFactory().policing_area
-    response = client.post(
-        "/ambassador/organisations/new/",
-        {
-            "name": "Elsewhere Club",
-            "kind": "youth_group",
-            "consent_basis": "none_held",
-            "policing_areas": [other_area.pk],
-        },
-    )
+    response = post_organisation(client, "Elsewhere Club", policing_areas=[other_area.pk])
     assert response.status_code == 400
     assert "You can only add organisations in your own policing area" in response.content.decode()
     assert 'value="Elsewhere Club"' in response.content.decode()
@@ -273,14 +283,8 @@ def test_an_ambassador_adds_an_organisation_in_their_area(client, sign_in, ambas
 
 def test_personal_contact_details_need_a_basis(client, sign_in, ambassador):
     sign_in(ambassador.user)
-    response = client.post(
-        "/ambassador/organisations/new/",
-        {
-            "name": "Bromyard Watch",
-            "kind": "watch_scheme",
-            "consent_basis": "none_held",
-            "contact_name": "Jo Bloggs",
-        },
+    response = post_organisation(
+        client, "Bromyard Watch", kind="watch_scheme", contact_name="Jo Bloggs"
     )
     assert response.status_code == 400
     assert "Select the basis for keeping the contact person" in response.content.decode()
@@ -296,7 +300,7 @@ def test_an_ambassador_sees_their_work_plan_and_open_issues(client, sign_in, amb
         work_plan=plan, text="Meet every parish council", activity_area=ActivityAreaFactory()
     )
     contact = ContactFactory(ambassador=ambassador)
-    RaisedIssue.objects.create(contact=contact, summary="Lorries using the lane")
+    raise_issue(contact=contact, summary="Lorries using the lane", by=ambassador.user)
     sign_in(ambassador.user)
     html = client.get("/ambassador/").content.decode()
     assert "Meet every parish council" in html
@@ -315,6 +319,6 @@ def test_a_contact_cannot_name_an_organisation_outside_the_ambassadors_area(amba
     elsewhere = OrganisationFactory(policing_areas=[AmbassadorFactory().policing_area])
     answers["organisation"] = elsewhere
     with pytest.raises(ValidationError) as error:
-        log_contact(user=ambassador.user, data=answers)
+        log_contact(user=ambassador.user, answers=ContactAnswers(**answers))
     assert error.value.message_dict["organisation"] == ["Choose an organisation in your area"]
     assert Contact.objects.count() == 0

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from engagement.models import RaisedIssue
-from engagement.services import move_issue
+from engagement.services import move_issue, raise_issue
 from engagement.workflow import TRANSITIONS, IssueStatus
 from pcc_portal.models import OutboundMessage
 from tests.engagement.factories import ContactFactory
@@ -15,12 +15,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def issue():
     contact = ContactFactory(issues_raised="Speeding past the school")
-    return RaisedIssue.objects.create(contact=contact, summary="Speeding past the school")
-
-
-@pytest.fixture
-def officer(make_user):
-    return make_user("Staff officer")
+    return raise_issue(
+        contact=contact, summary="Speeding past the school", by=contact.ambassador.user
+    )
 
 
 def test_the_whole_journey_is_recorded_and_the_ambassador_told(

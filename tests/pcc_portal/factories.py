@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from pcc_portal.models import LocalAuthority, PolicingArea, User
+from pcc_portal.models import Aim, LocalAuthority, Objective, PolicingArea, SuccessMeasure, User
 
 TEST_PASSWORD = "a-long-test-password-2026"
 
@@ -42,3 +42,29 @@ class LocalAuthorityFactory(factory.django.DjangoModelFactory):
     residents = 100_000
     residents_source = "Test figures"
     residents_year = 2021
+
+
+class AimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Aim
+
+    number = factory.Sequence(lambda n: n + 100)
+    title = factory.Sequence(lambda n: f"Aim {n}")
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    aim = factory.SubFactory(AimFactory)
+    number = factory.Sequence(lambda n: n + 100)
+    title = factory.Sequence(lambda n: f"Objective {n}")
+
+
+class SuccessMeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SuccessMeasure
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    text = factory.Sequence(lambda n: f"Success measure {n}")
+    position = factory.Sequence(int)

@@ -31,7 +31,7 @@ from pcc_portal.mail.services import (
     send_email,
     stale_after,
 )
-from pcc_portal.models import OfficeProfile, OutboundMessage
+from pcc_portal.models import OutboundMessage
 from pcc_portal.tasks import deliver_message
 
 pytestmark = pytest.mark.django_db
@@ -72,15 +72,6 @@ def queued(monkeypatch):
     task.ids = []
     monkeypatch.setattr("pcc_portal.tasks.deliver_message", task)
     return task.ids
-
-
-@pytest.fixture
-def office(db):
-    return OfficeProfile.objects.create(
-        office_name="Office of the Commissioner for Anyshire",
-        area_name="Anyshire",
-        holder_title="Commissioner",
-    )
 
 
 class FailingBackend(BaseEmailBackend):

@@ -15,8 +15,8 @@ A, EO, GO, GA, PO, SO, CD, AM, AP = (role.name for role in ROLES)
 STAFF = {A, EO, GO, GA, PO, SO, CD}
 EVERYONE_WHO_WORKS_HERE = STAFF | {AM}
 
-# page -> (roles allowed, status a signed-in staff role is refused with). The admin sends anyone
-# who is not staff to sign in (302).
+# page -> (roles allowed, status a signed-in staff role is refused with). Anyone signed in who is
+# not staff is refused the admin with the portal's 403 page, not sent back to sign in.
 ADMIN_PAGES = {
     "/admin/": (STAFF, None),
     "/admin/pcc_portal/objective/": (STAFF, 403),
@@ -64,7 +64,7 @@ def test_pages_by_role(client, make_user, sign_in, role, path):
     if role in allowed:
         assert response.status_code == 200, f"{role} should reach {path}"
     else:
-        expected = refused_with if role in STAFF else 302
+        expected = refused_with if role in STAFF else 403
         assert response.status_code == expected, f"{role} should not reach {path}"
 
 

@@ -1,0 +1,141 @@
+"""Menus show a person only what they may open (decision 32), and signing in lands a person on
+their work. The staff URLs are read from the URLconf itself, so a page added later is checked
+without this file changing, unless it takes arguments this file cannot make."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from pcc_portal.navigation import landing_url_for, menu_for
+from pcc_portal.registry import navigation
+from pcc_portal.roles import ROLES
+from tests.engagement.factories import AmbassadorFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLE_NAMES = [role.name for role in ROLES]
+WORK_PREFIXES = ("staff/", "ambassador/")
+
+
+def work_urls(resolver=None, prefix="", namespace=""):
+    """(name, route, converters) of every page under /staff/ and /ambassador/."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from work_urls(entry, route, ns)
+        elif isinstance(entry, URLPattern) and route.startswith(WORK_PREFIXES) and entry.name:
+            yield f"{namespace}{entry.name}", route, tuple(entry.pattern.converters)
+
+
+@pytest.fixture
+def records(reference_data):
+    """One record of each kind a work page with an argument shows."""
+    from engagement.services import raise_issue
+
+    contact = ContactFactory()
+    issue = raise_issue(
+        contact=contact, summary="Speeding outside the school", by=contact.ambassador.user
+    )
+    return {"pk": {"engagement:issue_detail": issue.pk}, "default_pk": contact.pk}
+
+
+def url_of(name, converters, records):
+    if not converters:
+        return reverse(name)
+    assert converters == ("pk",), f"teach this test how to make the arguments of {name}"
+    pk = records["pk"].get(name, records["default_pk"])
+    return reverse(name, kwargs={"pk": pk})
+
+
+def test_the_urlconf_has_work_pages_to_check():
+    names = {name for name, _, _ in work_urls()}
+    assert {"engagement:staff_contact_list", "engagement:ambassador_home"} <= names
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_a_menu_entry_is_shown_exactly_when_its_page_opens(
+    client, make_user, sign_in, records, role
+):
+    user = make_user(role)
+    if role == "Ambassador":
+        AmbassadorFactory(user=user)
+    sign_in(user)
+    statuses = {}
+    for name, _, converters in work_urls():
+        url = url_of(name, converters, records)
+        statuses[url] = client.get(url).status_code
+    # Refused pages say so (403); none sends a signed-in person back to the sign-in form.
+    assert {url: s for url, s in statuses.items() if s not in (200, 403)} == {}
+    page = client.get("/").content.decode()
+    entries = [e for e in navigation.values() if e.menu in ("staff", "personal")]
+    assert entries
+    for entry in entries:
+        url = reverse(entry.url_name)
+        assert url in statuses, f"{entry.label} is not a work page"
+        shown = f'href="{url}"' in page
+        assert shown == (statuses[url] == 200), f"{role}: {entry.label} shown={shown}"
+        in_menu = any(link.url == url for link in menu_for(user, entry.menu))
+        assert in_menu == shown
+
+
+def test_the_public_is_sent_to_sign_in_and_sees_no_work_menu(client, records):
+    for name, _, converters in work_urls():
+        response = client.get(url_of(name, converters, records))
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("two_factor:login")), name
+    page = client.get("/").content.decode()
+    for entry in navigation.values():
+        if entry.menu in ("staff", "personal"):
+            assert f'href="{reverse(entry.url_name)}"' not in page
+
+
+def test_the_current_page_is_marked_in_the_menu(client, make_user, sign_in, reference_data):
+    sign_in(make_user("Staff officer"))
+    page = client.get(reverse("engagement:issue_queue")).content.decode()
+    assert f'href="{reverse("engagement:issue_queue")}" aria-current="page"' in page
+    assert f'href="{reverse("engagement:coverage")}" aria-current="page"' not in page
+
+
+LANDS_ON = {
+    "Administrator": "admin:index",
+    "Engagement officer": "engagement:staff_contact_list",
+    "Grants officer": "admin:index",  # no grants pages yet: staff work in the admin
+    "Grant assessor": "admin:index",
+    "Performance officer": "engagement:coverage",
+    "Staff officer": "engagement:issue_queue",
+    "Commissioner and Deputy": "engagement:issue_queue",
+    "Ambassador": "engagement:ambassador_home",
+    "Applicant": "pcc_portal:account",
+}
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_signing_in_lands_a_person_on_their_work(client, make_user, sign_in, role):
+    user = make_user(role)
+    if role == "Ambassador":
+        AmbassadorFactory(user=user)
+    sign_in(user)
+    response = client.get(reverse("pcc_portal:landing"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(LANDS_ON[role])
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_ambassador_role_without_an_ambassador_record_lands_on_their_account(make_user):
+    assert landing_url_for(make_user("Ambassador")) == reverse("pcc_portal:account")
+
+
+def test_the_sign_in_form_sends_a_person_to_their_landing_page(client, make_user):
+    from tests.pcc_portal.factories import TEST_PASSWORD
+
+    applicant = make_user("Applicant")
+    response = client.post(
+        reverse("two_factor:login"),
+        {
+            "login_view-current_step": "auth",
+            "auth-username": applicant.email,
+            "auth-password": TEST_PASSWORD,
+        },
+    )
+    assert response["Location"] == reverse("pcc_portal:landing")

@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 # The portal with demo data on SQLite, with a Celery worker and beat beside the web server.
-# Ctrl-C stops all three.
+# Ctrl-C stops all three, and make with them, without an error. In a terminal honcho runs as a
+# job of its own (set -m), as a shell runs a command, so Ctrl-C reaches honcho, which stops the
+# three with SIGTERM, and not make, which would report the interrupt as a failure; honcho
+# answers Ctrl-C with status 130, which here means a clean stop.
 run: install
 	mkdir -p var
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -26,7 +29,8 @@ run: install
 	@echo ""
 	@echo "Starting the portal on http://127.0.0.1:8000 (web, worker and beat). Ctrl-C stops all three."
 	DEBUG=1 DJANGO_SETTINGS_MODULE=pcc_portal.settings.local PATH="$(CURDIR)/$(BIN):$$PATH" \
-		$(BIN)/honcho --procfile Procfile.dev start
+		bash -c 'if [ -t 0 ]; then set -m; fi; "$$0" --procfile Procfile.dev start; \
+		status=$$?; [ $$status -eq 130 ] && status=0; exit $$status' $(BIN)/honcho
 
 lint: install
 	$(BIN)/ruff check .

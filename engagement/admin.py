@@ -173,13 +173,27 @@ class TransitionInline(admin.TabularInline):
 
 @admin.register(RaisedIssue)
 class RaisedIssueAdmin(admin.ModelAdmin):
-    """Read here; issues are raised from a contact (raise_issue) and moved in the staff
-    officer's queue (move_issue), so every move is checked against the workflow and recorded."""
+    """Read here; issues are raised from a contact (raise_issue) or logged on the staff pages
+    (log_issue) and moved in the staff officer's queue (move_issue), so every move is checked
+    against the workflow and recorded."""
 
-    list_display = ("summary", "status", "raised_at", "updated_at")
-    list_filter = ("status",)
-    search_fields = ("summary", "answer")
-    readonly_fields = ("contact", "summary", "status", "answer", "raised_at", "updated_at")
+    list_display = ("summary", "status", "source", "raised_at", "updated_at")
+    list_filter = ("status", "source")
+    list_select_related = ("contact",)
+    search_fields = ("summary", "answer", "details", "raised_by_name")
+    readonly_fields = (
+        "source",
+        "contact",
+        "raised_by_name",
+        "raised_by_contact",
+        "logged_by",
+        "summary",
+        "details",
+        "status",
+        "answer",
+        "raised_at",
+        "updated_at",
+    )
     inlines = [TransitionInline]
 
     def has_add_permission(self, request):
@@ -194,12 +208,20 @@ class RaisedIssueAdmin(admin.ModelAdmin):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    """Adding and changing here asks the same rules as the staff calendar's pages."""
+
     list_display = ("title", "kind", "starts_at", "policing_area", "is_public")
     list_filter = ("kind", "is_public", "policing_area")
     list_select_related = ("policing_area",)
     search_fields = ("title", "venue", "description")
     date_hierarchy = "starts_at"
     filter_horizontal = ("ambassadors", "officers")
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(rules.ADD_EVENTS)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(rules.CHANGE_EVENT_RECORD, obj)
 
 
 @admin.register(StandingMeeting)

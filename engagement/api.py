@@ -61,7 +61,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
     ambassador = serializers.CharField(source="ambassador.user.get_full_name", read_only=True)
     policing_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     engagement_level = serializers.SlugRelatedField(slug_field="name", read_only=True)
     activity_areas = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
     groups_reached = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -129,7 +129,12 @@ class ContactInputSerializer(serializers.Serializer):
         many=True, queryset=ReachedGroup.objects.all(), required=False, default=list
     )
     topics = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
-    issues_raised = serializers.CharField(required=False, allow_blank=True, default="")
+    issues_raised = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=Contact._meta.get_field("issues_raised").max_length,
+        default="",
+    )
     raise_with_commissioner = serializers.BooleanField(required=False, default=False)
     raise_summary = serializers.CharField(
         required=False, allow_blank=True, max_length=300, default=""

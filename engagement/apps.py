@@ -20,7 +20,7 @@ class EngagementConfig(AppConfig):
             STAFF_OFFICER,
         )
 
-        from . import api, calendar_text, demo, reference_data, rules, signals  # noqa: F401
+        from . import api, calendar_text, checks, demo, reference_data, rules, signals  # noqa: F401
         from .reminders import engagement_reminders
         from .role_permissions import ROLE_PERMISSIONS
 
@@ -131,4 +131,10 @@ class EngagementConfig(AppConfig):
             "standing_meetings", reference_data.load_standing_meetings
         )
         registry.reference_sections.register("groups_reached", reference_data.load_groups_reached)
+        registry.reference_requirements.register(
+            "activity_areas", reference_data.activity_areas_missing
+        )
+        registry.reference_requirements.register(
+            "engagement_levels", reference_data.engagement_levels_missing
+        )
         registry.demo_fillers.register(self.label, demo.fill)

@@ -2,7 +2,6 @@
 
 import uuid
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
@@ -10,10 +9,22 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from pcc_portal.dates import GovukDateField
+from pcc_portal.limits import character_count, limit_text
 from pcc_portal.models import PolicingArea
 
-from .models import ActivityArea, Contact, EngagementLevel, Organisation, ReachedGroup
-from .services import ContactAnswers
+from .models import (
+    CONTACT_DATE_LIMITS,
+    ISSUE_DETAILS_MAX_LENGTH,
+    ActivityArea,
+    Contact,
+    EngagementLevel,
+    Organisation,
+    RaisedIssue,
+    RaisedIssueTransition,
+    ReachedGroup,
+)
+from .services import ContactAnswers, check_contact_answers
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -26,8 +37,8 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class ContactForm(forms.Form):
-    occurred_on = DateInputField(
-        label="When was it?", help_text="For example, 27 3 2026", require_all_fields=False
+    occurred_on = GovukDateField(
+        label="When was it?", help_text="For example, 27 3 2026", **CONTACT_DATE_LIMITS
     )
     policing_area = forms.ModelChoiceField(
         label="Policing area",
@@ -88,7 +99,10 @@ class ContactForm(forms.Form):
     )
     topics = forms.CharField(label="Topics (optional)", required=False, max_length=255)
     issues_raised = forms.CharField(
-        label="Issues raised (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Issues raised (optional)",
+        required=False,
+        max_length=Contact._meta.get_field("issues_raised").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     raise_with_commissioner = forms.BooleanField(
         label="Raise an issue with the Commissioner", required=False
@@ -102,18 +116,26 @@ class ContactForm(forms.Form):
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
+    # The GOV.UK message for text over its limit names the field as the person reads it.
+    TEXT_NAMES = {
+        "who": "Who you met",
+        "place": "Where",
+        "topics": "Topics",
+        "issues_raised": "Issues raised",
+        "raise_summary": "The summary",
+    }
+
     def __init__(self, *args, organisations=None, holder_title="Commissioner", **kwargs):
         super().__init__(*args, **kwargs)
         if organisations is not None:
             self.fields["organisation"].queryset = organisations
         self.fields["raise_with_commissioner"].label = f"Raise an issue with the {holder_title}"
         self.fields["raise_summary"].label = f"Summary for the {holder_title}"
-        self.fields["occurred_on"].error_messages.update(
-            {"required": "Enter the date of the contact", "incomplete": "Enter the date in full"}
-        )
+        for name, words in self.TEXT_NAMES.items():
+            limit_text(self.fields[name], words)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field("occurred_on", context={"legend_size": Size.SMALL}),
+            Field("occurred_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Field.select("policing_area"),
             Field.select("organisation"),
             Field.text("who"),
@@ -124,16 +146,26 @@ class ContactForm(forms.Form):
             Field.checkboxes("activity_areas", small=True, legend_size=Size.SMALL),
             Field.checkboxes("groups_reached", small=True, legend_size=Size.SMALL),
             Field.text("topics"),
-            Field.textarea("issues_raised"),
+            character_count(self, "issues_raised", rows=3),
             Fieldset(
                 Field.checkbox("raise_with_commissioner", small=True),
-                Field.textarea("raise_summary"),
+                character_count(self, "raise_summary", rows=2),
                 legend=f"The {holder_title}",
                 legend_size=Size.SMALL,
             ),
             Field("submission_key"),
             Submit("save", "Save contact"),
         )
+
+    def clean(self):
+        """Ask the service's rules of whatever answers are good, beside the fields' own errors,
+        so every problem shows in one round."""
+        cleaned_data = super().clean()
+        try:
+            check_contact_answers(values=cleaned_data)
+        except ValidationError as error:
+            add_service_errors(self, error)
+        return cleaned_data
 
     @staticmethod
     def new_key() -> uuid.UUID:
@@ -143,13 +175,17 @@ class ContactForm(forms.Form):
         return ContactAnswers.from_input(self.cleaned_data)
 
     @classmethod
-    def initial_for(cls, ambassador, contact: Contact | None = None) -> dict:
+    def initial_for(
+        cls, ambassador, contact: Contact | None = None, *, key: uuid.UUID | None = None
+    ) -> dict:
+        """A new contact's defaults, under `key` (a new one if none is given); or a stored
+        contact's answers, to change it."""
         if contact is None:
             return {
                 "occurred_on": timezone.localdate(),
                 "policing_area": ambassador.policing_area_id,
                 "people_reached": None,
-                "submission_key": cls.new_key(),
+                "submission_key": key or cls.new_key(),
             }
         issue = getattr(contact, "raised_issue", None)
         return {
@@ -197,17 +233,34 @@ class OrganisationForm(forms.ModelForm):
         ]
         widgets = {
             "policing_areas": forms.CheckboxSelectMultiple,
+            # A text input (which crispy-forms-gds styles) that the browser still treats as
+            # a web address: the right keyboard on a phone, no spelling marks.
+            "website": forms.TextInput(
+                attrs={"input_type": "url", "spellcheck": "false", "autocomplete": "url"}
+            ),
             "address": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
             "name": {"required": "Enter the organisation's name"},
             "kind": {"required": "Select what kind of organisation it is"},
+            "website": {
+                "invalid": "Enter a web address in the correct format, like www.example.org"
+            },
+        }
+        help_texts = {
+            "charity_number": "For example, 1123456, SC012345 in Scotland or NIC100012 in "
+            "Northern Ireland",
+            "company_number": "For example, 01234567 or SC123456",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["policing_areas"].required = False
+        self.fields["kind"].choices = [
+            ("", "Select the kind of organisation"),
+            *Organisation.Kind.choices,
+        ]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("name"),
@@ -220,8 +273,8 @@ class OrganisationForm(forms.ModelForm):
             Field.radios("consent_basis", small=True, legend_size=Size.SMALL),
             Field.text("charity_number", field_width=Fluid.ONE_THIRD),
             Field.text("company_number", field_width=Fluid.ONE_THIRD),
-            Field.textarea("address"),
-            Field.textarea("notes"),
+            character_count(self, "address", rows=3),
+            character_count(self, "notes", rows=3),
             Submit("save", "Add organisation"),
         )
 
@@ -236,12 +289,13 @@ class IssueMoveForm(forms.Form):
         label="Answer",
         help_text="What the ambassador will be told. Needed to mark the issue answered.",
         required=False,
+        max_length=RaisedIssue._meta.get_field("answer").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     note = forms.CharField(
         label="Note for the record (optional)",
         required=False,
-        max_length=2000,
+        max_length=RaisedIssueTransition._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -250,10 +304,78 @@ class IssueMoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [(move.target, move.action) for move in moves]
         self.fields["answer"].initial = issue.answer
+        if issue.contact_id is None:
+            # Logged by the office: no ambassador is told; whoever raised it is answered
+            # outside the portal.
+            answer = self.fields["answer"]
+            answer.help_text = "The answer, for the record. Needed to mark the issue answered."
+        limit_text(self.fields["answer"], "The answer")
+        limit_text(self.fields["note"], "The note")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("to", small=True, legend_size=Size.MEDIUM),
-            Field.textarea("answer"),
-            Field.textarea("note"),
+            character_count(self, "answer", rows=4),
+            character_count(self, "note", rows=2),
             Submit("move", "Save"),
+        )
+
+
+class IssueLogForm(forms.Form):
+    """An issue the office heard of other than from an ambassador (log_issue)."""
+
+    summary = forms.CharField(
+        label="Summary of the issue",
+        help_text="One or two sentences, as the queue will show it",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter a short summary of the issue"},
+    )
+    source = forms.ChoiceField(
+        label="Where did the issue come from?",
+        # An ambassador raises theirs from the contact it came from, not here.
+        choices=[
+            (value, label)
+            for value, label in RaisedIssue.Source.choices
+            if value != RaisedIssue.Source.AMBASSADOR_CONTACT
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where the issue came from"},
+    )
+    raised_by_name = forms.CharField(
+        label="Who raised it (optional)",
+        help_text="For example, a resident's name or the parish council",
+        required=False,
+        max_length=150,
+    )
+    raised_by_contact = forms.CharField(
+        label="How to reach them (optional)",
+        help_text="An email address, phone number or postal address, if they gave one",
+        required=False,
+        max_length=255,
+    )
+    details = forms.CharField(
+        label="Details (optional)",
+        help_text="What was said or written, and anything the office has done so far",
+        required=False,
+        max_length=ISSUE_DETAILS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, words in (
+            ("summary", "Summary"),
+            ("raised_by_name", "Who raised it"),
+            ("raised_by_contact", "How to reach them"),
+            ("details", "Details"),
+        ):
+            limit_text(self.fields[name], words)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            character_count(self, "summary", rows=2),
+            Field.radios("source", small=True, legend_size=Size.MEDIUM),
+            Field.text("raised_by_name"),
+            Field.text("raised_by_contact"),
+            character_count(self, "details", rows=5),
+            Submit("log", "Log the issue"),
         )

@@ -2,7 +2,7 @@
 carry it out: organisations, ambassadors, contact volunteers, contacts, events and meetings."""
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pcc_portal.dates import check_date_range
+from pcc_portal.limits import LimitedTextField
+
+from .identifiers import (
+    CHARITY_FORMAT,
+    COMPANY_FORMAT,
+    charity_org_id,
+    company_org_id,
+    is_charity_number,
+    is_company_number,
+    normalise_charity_number,
+    normalise_company_number,
+)
 from .querysets import (
     AmbassadorQuerySet,
     ContactQuerySet,
@@ -23,7 +36,14 @@ from .querysets import (
 from .recurrence import describe_recurrence, occurrences, validate_rrule
 from .workflow import IssueStatus, State, state_of
 
-FUTURE_DATE = _("The date of the contact must be today or in the past")
+# A contact is dated in the portal's own time: nothing before 2000 was logged by an ambassador,
+# and an earlier year is a typing slip (1899 for 1999, 26 for 2026).
+CONTACT_DATE_LIMITS = {
+    "name": "Date of the contact",
+    "earliest": date(2000, 1, 1),
+    "not_in_future": True,
+}
+FUTURE_DATE = _("Date of the contact must be today or in the past")
 ORGANISATION_NOT_THE_AMBASSADORS = _("Choose an organisation of the ambassador's policing area")
 WHO_OR_ORGANISATION = _("Choose an organisation or say who you met")
 
@@ -31,7 +51,7 @@ WHO_OR_ORGANISATION = _("Choose an organisation or say who you met")
 class ActivityArea(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     name = models.CharField(_("name"), max_length=150, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("activity area")
@@ -47,7 +67,7 @@ class CharterPrinciple(models.Model):
     title = models.CharField(
         _("principle"), max_length=200, unique=True, help_text=_("e.g. I will use clear language")
     )
-    commitment = models.TextField(_("what it commits the office to"))
+    commitment = LimitedTextField(_("what it commits the office to"), max_length=2000)
 
     history = HistoricalRecords()
 
@@ -65,9 +85,11 @@ class EngagementLevel(models.Model):
 
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=50, unique=True, help_text=_("e.g. Consult"))
-    aim = models.TextField(_("community engagement aim"))
-    commitment = models.TextField(_("commitment to communities"))
-    ways_to_engage = models.TextField(_("ways to engage"), help_text=_("One per line"))
+    aim = LimitedTextField(_("community engagement aim"), max_length=2000)
+    commitment = LimitedTextField(_("commitment to communities"), max_length=2000)
+    ways_to_engage = LimitedTextField(
+        _("ways to engage"), max_length=2000, help_text=_("One per line")
+    )
 
     class Meta:
         verbose_name = _("engagement level")
@@ -87,7 +109,7 @@ class ReachedGroup(models.Model):
     activity areas (decision 9). Contacts and equality-monitoring answers name them."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
-    description = models.TextField(_("why it matters"), blank=True)
+    description = LimitedTextField(_("why it matters"), max_length=1000, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -103,7 +125,7 @@ class Network(models.Model):
     """An existing network organisations belong to, e.g. a town and parish council association."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), max_length=1000, blank=True)
 
     class Meta:
         verbose_name = _("network")
@@ -153,7 +175,7 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Companies House, e.g. 01234567"),
     )
-    address = models.TextField(_("address"), blank=True)
+    address = LimitedTextField(_("address"), max_length=500, blank=True)
     policing_areas = models.ManyToManyField(
         "pcc_portal.PolicingArea",
         verbose_name=_("policing areas"),
@@ -164,7 +186,7 @@ class Organisation(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LimitedTextField(_("notes"), max_length=2000, blank=True)
     consent_basis = models.CharField(
         _("basis for keeping contact details"),
         max_length=30,
@@ -190,20 +212,29 @@ class Organisation(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         has_personal = self.contact_name or self.email or self.phone
         if has_personal and self.consent_basis == self.ConsentBasis.NONE_HELD:
-            raise ValidationError(
-                {"consent_basis": _("Select the basis for keeping the contact person's details")}
-            )
+            errors["consent_basis"] = _("Select the basis for keeping the contact person's details")
+        # One way of writing each number, so the org-id does not change with how it was typed.
+        self.charity_number = normalise_charity_number(self.charity_number)
+        if self.charity_number and not is_charity_number(self.charity_number):
+            errors["charity_number"] = CHARITY_FORMAT
+        self.company_number = normalise_company_number(self.company_number)
+        if self.company_number and not is_company_number(self.company_number):
+            errors["company_number"] = COMPANY_FORMAT
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def org_id(self) -> str:
-        """The 360Giving organisation identifier: charity, then company, else a local one."""
-        if self.charity_number:
-            return f"GB-CHC-{self.charity_number.strip()}"
-        if self.company_number:
-            return f"GB-COH-{self.company_number.strip().upper()}"
-        return f"{settings.LOCAL_ORG_ID_PREFIX}-{self.pk}"
+        """The 360Giving organisation identifier: the charity regulator's, then Companies
+        House's, else a local one (a number not in its format gives none)."""
+        return (
+            charity_org_id(self.charity_number)
+            or company_org_id(self.company_number)
+            or f"{settings.LOCAL_ORG_ID_PREFIX}-{self.pk}"
+        )
 
 
 class Ambassador(models.Model):
@@ -305,7 +336,7 @@ class WorkPlanReview(models.Model):
         blank=True,
         related_name="+",
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LimitedTextField(_("notes"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("work plan review")
@@ -407,7 +438,7 @@ class Contact(models.Model):
         ReachedGroup, verbose_name=_("groups reached"), blank=True, related_name="contacts"
     )
     topics = models.CharField(_("topics"), max_length=255, blank=True)
-    issues_raised = models.TextField(_("issues raised"), blank=True)
+    issues_raised = LimitedTextField(_("issues raised"), max_length=5000, blank=True)
     submission_key = models.UUIDField(
         _("submission key"),
         unique=True,
@@ -447,8 +478,10 @@ class Contact(models.Model):
         errors = {}
         if not self.organisation_id and not self.who.strip():
             errors["who"] = WHO_OR_ORGANISATION
-        if self.occurred_on and self.occurred_on > timezone.localdate():
-            errors["occurred_on"] = FUTURE_DATE
+        try:
+            check_date_range(self.occurred_on, **CONTACT_DATE_LIMITS)
+        except ValidationError as error:
+            errors["occurred_on"] = error.messages
         if (
             self.organisation_id
             and self.ambassador_id
@@ -461,17 +494,65 @@ class Contact(models.Model):
             raise ValidationError(errors)
 
 
+ISSUE_DETAILS_MAX_LENGTH = 5000
+SOURCE_NEEDS_A_CONTACT = _("Choose where the issue came from: it was not raised from a contact")
+SOURCE_IS_THE_CONTACT = _("An issue raised from a contact comes from the ambassador's contact")
+
+
 class RaisedIssue(models.Model):
-    """An issue an ambassador raised for the Commissioner: the staff officer's queue."""
+    """An issue raised for the office holder: the staff officer's queue. An ambassador raises
+    one from a contact; the office logs those it learns of otherwise ("feedback from public and
+    others, correspondence, complaints"), saying where each came from."""
+
+    class Source(models.TextChoices):
+        AMBASSADOR_CONTACT = "ambassador_contact", _("An ambassador's contact")
+        PUBLIC_FEEDBACK = "public_feedback", _("Feedback from the public")
+        CORRESPONDENCE = "correspondence", _("Correspondence")
+        COMPLAINT = "complaint", _("Complaint")
+        PARTNER = "partner_organisation", _("A partner organisation")
+        OTHER = "other", _("Other")
 
     contact = models.OneToOneField(
-        Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="raised_issue"
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="raised_issue",
     )
+    source = models.CharField(
+        _("where it came from"),
+        max_length=30,
+        choices=Source.choices,
+        default=Source.AMBASSADOR_CONTACT,
+    )
+    raised_by_name = models.CharField(
+        _("raised by"),
+        max_length=150,
+        blank=True,
+        help_text=_("Who raised it, if they gave a name, e.g. a resident or a parish council"),
+    )
+    raised_by_contact = models.CharField(
+        _("how to reach them"),
+        max_length=255,
+        blank=True,
+        help_text=_("An email address, phone number or postal address, if they gave one"),
+    )
+    details = LimitedTextField(_("details"), max_length=ISSUE_DETAILS_MAX_LENGTH, blank=True)
     summary = models.CharField(_("summary"), max_length=300)
     status = models.CharField(
         _("status"), max_length=30, choices=IssueStatus.choices, default=IssueStatus.OPEN
     )
-    answer = models.TextField(_("answer"), blank=True)
+    answer = LimitedTextField(_("answer"), max_length=5000, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The member of staff who logged an issue that did not come from a contact"),
+    )
     raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
@@ -481,14 +562,45 @@ class RaisedIssue(models.Model):
         verbose_name = _("raised issue")
         verbose_name_plural = _("raised issues")
         ordering = ["-raised_at"]
+        constraints = [
+            # An ambassador's issue is tied to the contact it came from; any other has none.
+            models.CheckConstraint(
+                condition=(Q(contact__isnull=False) & Q(source="ambassador_contact"))
+                | (Q(contact__isnull=True) & ~Q(source="ambassador_contact")),
+                name="raisedissue_contact_exactly_when_from_a_contact",
+            )
+        ]
 
     def __str__(self):
         return self.summary
+
+    def clean(self):
+        super().clean()
+        from_contact = self.source == self.Source.AMBASSADOR_CONTACT
+        if self.contact_id is None and from_contact:
+            raise ValidationError({"source": SOURCE_NEEDS_A_CONTACT})
+        if self.contact_id is not None and not from_contact:
+            raise ValidationError({"source": SOURCE_IS_THE_CONTACT})
 
     @property
     def state(self) -> State:
         """Where the issue is in the workflow: its staff name, public name and tag colour."""
         return state_of(self.status)
+
+    @property
+    def raised_by(self) -> str:
+        """Who raised it, as the queue names them: the ambassador, or the source and a name."""
+        if self.contact_id is not None:
+            return str(self.contact.ambassador)
+        source = str(self.get_source_display())
+        return f"{source}: {self.raised_by_name}" if self.raised_by_name else source
+
+    @property
+    def days_open(self) -> int:
+        """Whole days from raising to closing, or to today while the office still owes something.
+        A closed issue changes no more, so its last change is when it was closed."""
+        end = timezone.now() if self.state.outstanding else self.updated_at
+        return (timezone.localdate(end) - timezone.localdate(self.raised_at)).days
 
 
 class RaisedIssueTransition(models.Model):
@@ -503,7 +615,7 @@ class RaisedIssueTransition(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("issue status change")
@@ -563,7 +675,7 @@ class Event(models.Model):
     is_public = models.BooleanField(
         _("public"), default=True, help_text=_("Public events are listed on the public calendar")
     )
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), max_length=2000, blank=True)
     booking_url = models.URLField(_("booking link"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -625,7 +737,7 @@ class StandingMeeting(models.Model):
         blank=True,
         related_name="standing_meetings",
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LimitedTextField(_("notes"), max_length=2000, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

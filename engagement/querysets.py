@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from .rules import SEE_ALL_CONTACTS, SEE_ALL_ORGANISATIONS, SEE_INTERNAL_EVENTS
-from .workflow import outstanding_keys
+from .workflow import STATES, outstanding_keys
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -58,12 +58,23 @@ class ContactQuerySet(models.QuerySet):
 
 class RaisedIssueQuerySet(models.QuerySet):
     def for_queue(self):
+        # Outer joins: an issue the office logged itself has no contact.
         return self.select_related(
-            "contact__ambassador__user", "contact__policing_area", "contact__organisation"
+            "contact__ambassador__user",
+            "contact__policing_area",
+            "contact__organisation",
+            "logged_by",
         )
 
     def outstanding(self):
         return self.filter(status__in=outstanding_keys())
+
+    def count_by_status(self) -> dict[str, int]:
+        """How many issues are in each state, and how many are outstanding, in one query:
+        {"outstanding": 4, "open": 3, ...}, with a 0 for an empty state."""
+        counts = {key: models.Count("pk", filter=models.Q(status=key)) for key in STATES}
+        counts["outstanding"] = models.Count("pk", filter=models.Q(status__in=outstanding_keys()))
+        return self.order_by().aggregate(**counts)
 
 
 class EventQuerySet(models.QuerySet):

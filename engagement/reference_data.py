@@ -10,6 +10,33 @@ from pcc_portal.reference_data import LoadCount, upsert
 from .models import ActivityArea, CharterPrinciple, EngagementLevel, ReachedGroup, StandingMeeting
 from .recurrence import validate_rrule
 
+# --- What the portal cannot work without (decision 39) ------------------------------------------
+
+
+def activity_areas_missing(rows: list[dict]) -> list[str]:
+    """Every contact names at least one activity area: without them none can be logged."""
+    return [] if rows else ["activity areas ([[activity_areas]])"]
+
+
+def engagement_levels_missing(rows: list[dict]) -> list[str]:
+    """Every contact has a level, and the charter page shows each one's aim and commitment."""
+    if not rows:
+        return ["engagement levels ([[engagement_levels]])"]
+    missing = []
+    for number, row in enumerate(rows, start=1):
+        name = str(row.get("name", "")).strip()
+        if not name:
+            missing.append(f"the name of engagement level {number}")
+        missing += [
+            f"the {part} of engagement level {name or number!r}"
+            for part in ("aim", "commitment")
+            if not str(row.get(part, "")).strip()
+        ]
+    return missing
+
+
+# --- Loading -----------------------------------------------------------------------------------
+
 
 def load_activity_areas(rows: list[dict], *, update: bool) -> LoadCount:
     count = LoadCount()

@@ -47,7 +47,7 @@ ROLE_PERMISSIONS = {
     # The staff officer keeps the queue of issues raised for the office holder.
     STAFF_OFFICER.name: REFERENCE
     + ENGAGEMENT_VIEW
-    + ("engagement.change_raisedissue",)
+    + ("engagement.add_raisedissue", "engagement.change_raisedissue")
     + edit("engagement.event", "engagement.standingmeeting"),
     COMMISSIONER.name: ("engagement.view_*",),
     # Ambassadors log their own contacts and add the organisations of their area; which rows

@@ -32,8 +32,11 @@ CHANGE_CONTACT_RECORD = "engagement.change_contact_record"
 DELETE_CONTACT_RECORD = "engagement.delete_contact_record"
 RAISE_ISSUE = "engagement.raise_issue"
 MOVE_ISSUES = "engagement.move_issues"
+LOG_ISSUE = "engagement.log_issue"
 ADD_ORGANISATIONS = "engagement.add_organisations"
 ADD_ORGANISATION_IN_AREA = "engagement.add_organisation_in_area"
+ADD_EVENTS = "engagement.add_events"
+CHANGE_EVENT_RECORD = "engagement.change_event_record"
 
 
 def holds(permission: str):
@@ -111,10 +114,16 @@ RULES = {
     # Raising an issue is part of logging or correcting the contact it comes from.
     RAISE_ISSUE: may_change_contact,
     MOVE_ISSUES: may_move_issues,
+    # An issue the office hears of other than from an ambassador (a complaint, a letter) is
+    # logged into the queue by those who keep it.
+    LOG_ISSUE: staff_holding("engagement.add_raisedissue"),
     ADD_ORGANISATIONS: may_add_any_organisation
     | (is_active_ambassador & holds("engagement.add_organisation")),
     ADD_ORGANISATION_IN_AREA: may_add_any_organisation
     | (is_active_ambassador & holds("engagement.add_organisation") & area_is_ambassadors),
+    # The calendar's events: the staff pages and the admin ask the same two rules.
+    ADD_EVENTS: staff_holding("engagement.add_event"),
+    CHANGE_EVENT_RECORD: staff_holding("engagement.change_event"),
     # The raised-issue workflow's moves (workflow.py names which move asks which).
     workflow.ESCALATE: may_move_issues,
     workflow.ANSWER: may_move_issues,

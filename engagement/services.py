@@ -11,9 +11,12 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 
-from pcc_portal.mail.services import send_email
+from pcc_portal.mail.services import absolute_url, date_in_words, one_line, send_email
 from pcc_portal.models import PolicingArea, User
+from pcc_portal.roles import STAFF_OFFICER
 
 from . import rules, workflow
 from .models import (
@@ -41,12 +44,19 @@ ACTIVITY_AREA_REQUIRED = "Select at least one activity area"
 CANNOT_ADD_ORGANISATIONS = "You cannot add organisations"
 OUTSIDE_AREA = "You can only add organisations in your own policing area"
 ORGANISATION_OUTSIDE_AREA = "Choose an organisation in your area"
+CANNOT_LOG_ISSUES = "You cannot log issues"
+ISSUE_SUMMARY_REQUIRED = "Enter a short summary of the issue"
+SOURCE_REQUIRED = "Select where the issue came from"
+# Long enough to know the issue by in a subject line.
+SUBJECT_SUMMARY_LENGTH = 80
 
 __all__ = [
     "FUTURE_DATE",
     "ContactAnswers",
     "add_organisation",
+    "check_contact_answers",
     "log_contact",
+    "log_issue",
     "move_issue",
     "raise_issue",
     "update_contact",
@@ -129,11 +139,52 @@ def _ambassador_for(user) -> Ambassador:
     return ambassador
 
 
-def _apply(contact: Contact, answers: ContactAnswers, *, user) -> None:
+# The fields each of Contact.clean()'s rules reads: a rule is judged only on answers in hand.
+CONTACT_RULE_FIELDS = {"who": ("who", "organisation"), "occurred_on": ("occurred_on",)}
+
+
+def _raise_errors(raise_with_commissioner: bool, raise_summary: str) -> dict[str, list]:
+    if raise_with_commissioner and not (raise_summary or "").strip():
+        return {"raise_summary": [SUMMARY_REQUIRED]}
+    return {}
+
+
+def check_contact_answers(*, values: Mapping) -> None:
+    """Check the rules of one contact that can be judged from the answers alone, on as many
+    answers as `values` holds (a form's cleaned_data, without the fields already in error).
+
+    A form asks this in its clean(), so the person sees every broken rule in one round rather
+    than these only once the required fields are filled in; log_contact and update_contact ask
+    the same rules of the complete answers. Raises ValidationError naming each field.
+    """
+    errors: dict[str, list] = {}
+    if "raise_with_commissioner" in values and "raise_summary" in values:
+        errors.update(
+            _raise_errors(bool(values["raise_with_commissioner"]), values["raise_summary"] or "")
+        )
+    contact = Contact(**{name: values[name] for name in CONTACT_FIELDS if name in values})
+    try:
+        contact.clean()
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            if all(name in values for name in CONTACT_RULE_FIELDS.get(field, (field,))):
+                errors.setdefault(field, list(messages))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(
+    contact: Contact,
+    answers: ContactAnswers,
+    *,
+    user,
+    raise_with_commissioner: bool = False,
+    raise_summary: str = "",
+) -> None:
     """Set the answers on the contact and check them all, reporting every broken rule at once."""
     for name in CONTACT_FIELDS:
         setattr(contact, name, getattr(answers, name))
-    errors: dict[str, list] = {}
+    errors: dict[str, list] = _raise_errors(raise_with_commissioner, raise_summary)
     organisation = answers.organisation
     if (
         organisation
@@ -149,11 +200,6 @@ def _apply(contact: Contact, answers: ContactAnswers, *, user) -> None:
             errors.setdefault(field, list(messages))
     if errors:
         raise ValidationError(errors)
-
-
-def _check_raise_summary(raise_with_commissioner: bool, raise_summary: str) -> None:
-    if raise_with_commissioner and not (raise_summary or "").strip():
-        raise ValidationError({"raise_summary": SUMMARY_REQUIRED})
 
 
 def log_contact(
@@ -178,8 +224,13 @@ def log_contact(
                 raise PermissionDenied(NOT_YOUR_CONTACT)
             return existing, False
     contact = Contact(ambassador=ambassador, submission_key=submission_key)
-    _apply(contact, answers, user=user)
-    _check_raise_summary(raise_with_commissioner, raise_summary)
+    _apply(
+        contact,
+        answers,
+        user=user,
+        raise_with_commissioner=raise_with_commissioner,
+        raise_summary=raise_summary,
+    )
     try:
         with transaction.atomic():
             contact.save()
@@ -213,10 +264,15 @@ def update_contact(
         if contact.ambassador.user_id == user.pk:
             raise PermissionDenied(EDIT_WINDOW_CLOSED)
         raise PermissionDenied(NOT_YOUR_CONTACT)
-    _check_raise_summary(raise_with_commissioner, raise_summary)
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
-        _apply(contact, answers, user=user)
+        _apply(
+            contact,
+            answers,
+            user=user,
+            raise_with_commissioner=raise_with_commissioner,
+            raise_summary=raise_summary,
+        )
         contact.save()
         contact.activity_areas.set(answers.activity_areas)
         contact.groups_reached.set(answers.groups_reached)
@@ -235,8 +291,9 @@ def raise_issue(*, contact: Contact, summary: str, by: User) -> RaisedIssue:
     """Raise an issue from a contact for the office holder's staff officer to take up.
 
     The contact's ambassador (or engagement staff) may raise one issue per contact; it starts
-    in the workflow's first state. Raises PermissionDenied for anyone else, ValidationError for
-    an empty or too long summary or a second issue from the same contact.
+    in the workflow's first state, and each staff officer is emailed a link to it once it is
+    committed. Raises PermissionDenied for anyone else, ValidationError for an empty or too
+    long summary or a second issue from the same contact.
     """
     if not by.has_perm(rules.RAISE_ISSUE, contact):
         raise PermissionDenied(NOT_YOUR_CONTACT)
@@ -246,10 +303,98 @@ def raise_issue(*, contact: Contact, summary: str, by: User) -> RaisedIssue:
     with transaction.atomic():
         if RaisedIssue.objects.filter(contact=contact).exists():
             raise ValidationError(ALREADY_RAISED)
-        issue = RaisedIssue(contact=contact, summary=summary, status=workflow.INITIAL)
+        issue = RaisedIssue(
+            contact=contact,
+            source=RaisedIssue.Source.AMBASSADOR_CONTACT,
+            summary=summary,
+            status=workflow.INITIAL,
+        )
         issue.full_clean(exclude=["contact"])
         issue.save()
+        _tell_the_queue_keepers(issue, by=by)
     return issue
+
+
+def log_issue(
+    *,
+    summary: str,
+    source: str,
+    by: User,
+    raised_by_name: str = "",
+    raised_by_contact: str = "",
+    details: str = "",
+) -> RaisedIssue:
+    """Log an issue the office learned of other than from an ambassador's contact (feedback
+    from the public, correspondence, a complaint, a partner organisation) into the queue of
+    raised issues, where it follows the same workflow. The other staff officers are emailed a
+    link to it once it is committed.
+
+    Raises PermissionDenied for someone who may not log issues (rule engagement.log_issue) and
+    ValidationError, with every field's message at once, for bad input; nothing is stored then.
+    """
+    if not by.has_perm(rules.LOG_ISSUE):
+        raise PermissionDenied(CANNOT_LOG_ISSUES)
+    issue = RaisedIssue(
+        contact=None,
+        source=(source or "").strip(),
+        summary=(summary or "").strip(),
+        raised_by_name=(raised_by_name or "").strip(),
+        raised_by_contact=(raised_by_contact or "").strip(),
+        details=(details or "").strip(),
+        status=workflow.INITIAL,
+        logged_by=by,
+    )
+    errors: dict[str, list] = {}
+    if not issue.summary:
+        errors["summary"] = [ISSUE_SUMMARY_REQUIRED]
+    if not issue.source:
+        errors["source"] = [SOURCE_REQUIRED]
+    try:
+        issue.full_clean(exclude=list(errors))
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, list(messages))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        issue.save()
+        _tell_the_queue_keepers(issue, by=by)
+    return issue
+
+
+def _tell_the_queue_keepers(issue: RaisedIssue, *, by: User) -> None:
+    """Email each staff officer (the people who keep the queue) a link to a new issue, in the
+    caller's transaction: the emails leave once the issue is committed. The person who raised
+    or logged it is not told of it, and someone without an address is left out rather than
+    stopping the issue."""
+    keepers = (
+        User.objects.holding_role(STAFF_OFFICER.name)
+        .exclude(email="")
+        .exclude(pk=by.pk)
+        .order_by("pk")
+    )
+    contact = issue.contact
+    # What someone outside the office told us (their contact details, the details of a
+    # complaint) stays on the issue's page, behind sign-in, rather than in a mailbox.
+    context = {
+        "summary": issue.summary,
+        "raised_by": issue.raised_by,
+        "source": str(issue.get_source_display()),
+        "raised_by_name": issue.raised_by_name,
+        "contact_date": date_in_words(contact.occurred_on) if contact else "",
+        "policing_area": str(contact.policing_area) if contact else "",
+        "raised_on": date_in_words(timezone.localdate(issue.raised_at)),
+        "url": absolute_url(reverse("engagement:issue_detail", args=[issue.pk])),
+    }
+    subject = f"Issue raised: {one_line(issue.summary, limit=SUBJECT_SUMMARY_LENGTH)}"
+    for keeper in keepers:
+        send_email(
+            to=keeper.email,
+            subject=subject,
+            template="engagement/email/issue_raised",
+            context={**context, "name": keeper.get_short_name()},
+            related=issue,
+        )
 
 
 def _state_name(key: str) -> str:
@@ -293,20 +438,32 @@ def move_issue(
             note=(note or "").strip(),
         )
         if move.tell_ambassador:
-            ambassador_user = issue.contact.ambassador.user
-            send_email(
-                to=ambassador_user.email,
-                subject=f"Answered: {issue.summary[:80]}",
-                template="engagement/email/issue_answered",
-                context={
-                    "name": ambassador_user.get_short_name(),
-                    "summary": issue.summary,
-                    "answer": issue.answer,
-                    "contact_date": issue.contact.occurred_on.isoformat(),
-                },
-                related=issue,
-            )
+            _tell_the_ambassador(issue)
     return issue
+
+
+def _tell_the_ambassador(issue: RaisedIssue) -> None:
+    """Email the ambassador who raised the issue its answer, with a link to their contact. An
+    issue the office logged itself has no ambassador to tell."""
+    if issue.contact_id is None:
+        return
+    contact = issue.contact
+    ambassador_user = contact.ambassador.user
+    if not ambassador_user.email:
+        return
+    send_email(
+        to=ambassador_user.email,
+        subject=f"Answered: {one_line(issue.summary, limit=SUBJECT_SUMMARY_LENGTH)}",
+        template="engagement/email/issue_answered",
+        context={
+            "name": ambassador_user.get_short_name(),
+            "summary": issue.summary,
+            "answer": issue.answer,
+            "contact_date": date_in_words(contact.occurred_on),
+            "url": absolute_url(reverse("engagement:contact_detail", args=[contact.pk])),
+        },
+        related=issue,
+    )
 
 
 def add_organisation(

@@ -54,7 +54,9 @@ class Move:
     action: str  # what the person choosing it reads, e.g. "Mark as answered"
     rule: str  # asked as user.has_perm(rule, issue); registered in engagement/rules.py
     needs_answer: bool = False  # the answer must be written down first
-    tell_ambassador: bool = False  # the ambassador is emailed once the move is committed
+    # The ambassador who raised the issue is emailed once the move is committed; an issue the
+    # office logged itself has nobody in the portal to tell.
+    tell_ambassador: bool = False
 
 
 INITIAL = IssueStatus.OPEN

@@ -3,8 +3,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from .calendar_feeds import revoke_calendar_feed
 from .models import (
     Aim,
+    CalendarFeed,
     DeviceToken,
     LocalAuthority,
     Objective,
@@ -195,6 +197,25 @@ class DeviceTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             revoke_device_token(token=token)
         messages.success(request, f"{queryset.count()} token(s) revoked.")
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "user__email", "key_prefix")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "name", "key_prefix", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # feeds are issued by their owner, on the staff calendar page
+
+    @admin.action(description="Revoke the selected calendar feeds", permissions=["change"])
+    def revoke(self, request, queryset):
+        for feed in queryset:
+            revoke_calendar_feed(feed=feed)
+        messages.success(request, f"{queryset.count()} calendar feed(s) revoked.")
 
 
 @admin.register(StaffMember)

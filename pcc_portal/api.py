@@ -16,7 +16,7 @@ class PolicingAreaSerializer(serializers.ModelSerializer):
 
 class LocalAuthoritySerializer(serializers.ModelSerializer):
     policing_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="ons_code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="ons_code", read_only=True, allow_null=True)
 
     class Meta:
         model = LocalAuthority

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .limits import LimitedTextField
 from .querysets import (
+    CalendarFeedQuerySet,
     DeviceTokenQuerySet,
     OfficeProfileManager,
     PolicingAreaQuerySet,
@@ -81,7 +83,7 @@ class OfficeProfile(models.Model):
     holder_name = models.CharField(_("holder's name"), max_length=150, blank=True)
     deputy_title = models.CharField(_("deputy's title"), max_length=100, blank=True)
     deputy_name = models.CharField(_("deputy's name"), max_length=150, blank=True)
-    address = models.TextField(_("postal address"), blank=True)
+    address = LimitedTextField(_("postal address"), max_length=500, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -90,7 +92,7 @@ class OfficeProfile(models.Model):
         upload_to="office/",
         blank=True,
         validators=[validate_logo],
-        help_text=_("PNG, JPEG or SVG, at most 1 MB. Shown in the header beside the office name."),
+        help_text=_("PNG or JPEG, at most 1 MB. Shown in the header beside the office name."),
     )
     brand_colour = models.CharField(
         _("brand colour"),
@@ -220,7 +222,7 @@ class SuccessMeasure(models.Model):
         on_delete=models.CASCADE,
         related_name="success_measures",
     )
-    text = models.TextField(_("success measure"))
+    text = LimitedTextField(_("success measure"), max_length=1000)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -242,8 +244,10 @@ class SitePage(models.Model):
 
     slug = models.CharField(_("page"), max_length=40, choices=Slug.choices, unique=True)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(
-        _("body"), help_text=_("Markdown: ## for a heading, a blank line between paragraphs")
+    body = LimitedTextField(
+        _("body"),
+        max_length=20_000,
+        help_text=_("Markdown: ## for a heading, a blank line between paragraphs"),
     )
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
@@ -294,11 +298,88 @@ class DeviceToken(models.Model):
 
     @staticmethod
     def new_key() -> str:
-        return secrets.token_urlsafe(32)
+        # Never the shape of a calendar feed's secret, which the API refuses unseen.
+        while (key := secrets.token_urlsafe(32)).startswith(CalendarFeed.KEY_PREFIX):
+            pass
+        return key
 
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class CalendarFeed(models.Model):
+    """A private calendar link: its secret opens that one feed, read-only, and nothing else.
+
+    It is not a device token because a feed's address is handed to outside calendar services
+    and lands in their access logs: whoever reads it there must not get the API with it. Only
+    a hash of the secret is stored; the link is shown once, when it is issued.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+    )
+    name = models.CharField(
+        _("name"), max_length=100, default="Calendar feed", help_text=_("e.g. Work calendar")
+    )
+    key_prefix = models.CharField(_("link starts"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("issued"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    # Every feed secret starts with this, so the API can refuse one without looking it up.
+    KEY_PREFIX = "cal_"
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @classmethod
+    def new_key(cls) -> str:
+        return cls.KEY_PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class AccountSignInFailures(models.Model):
+    """Wrong passwords given for one account name, from any address.
+
+    django-axes locks a name from one address at a time; this count spans addresses, so that
+    guesses spread over many addresses slow that account's sign-in down instead of going
+    unnoticed (pcc_portal/account_limits.py). The name is kept only as a keyed hash: people
+    type all sorts into the email field, passwords included.
+    """
+
+    username_key = models.CharField(_("account name (hashed)"), max_length=64, unique=True)
+    failures = models.PositiveIntegerField(_("wrong passwords"), default=0)
+    first_failure_at = models.DateTimeField(_("first wrong password"), default=timezone.now)
+    last_failure_at = models.DateTimeField(_("last wrong password"), default=timezone.now)
+    owner_told_at = models.DateTimeField(
+        _("owner emailed"),
+        null=True,
+        blank=True,
+        help_text=_("When the owner was told of the attempts; once each time sign-in slows"),
+    )
+
+    class Meta:
+        verbose_name = _("sign-in failures of an account")
+        verbose_name_plural = _("sign-in failures of accounts")
+        ordering = ["-last_failure_at"]
+
+    def __str__(self):
+        return f"{self.failures} wrong passwords, the last at {self.last_failure_at:%Y-%m-%d %H:%M}"
 
 
 class StaffMember(models.Model):

@@ -63,3 +63,11 @@ class DeviceTokenQuerySet(models.QuerySet):
 
     def expired_or_revoked(self):
         return self.filter(Q(revoked_at__isnull=False) | Q(expires_at__lte=timezone.now()))
+
+
+class CalendarFeedQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+    def for_user(self, user):
+        return self.filter(user=user)

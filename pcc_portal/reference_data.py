@@ -13,11 +13,15 @@ from django.db import transaction
 from django.template import Context, Template
 
 from .models import Aim, LocalAuthority, Objective, OfficeProfile, PolicingArea, SitePage
-from .registry import reference_sections
+from .registry import reference_requirements, reference_sections
 
 OFFICES_DIR = Path(__file__).resolve().parent / "data" / "offices"
 PAGES_DIR = Path(__file__).resolve().parent / "data" / "pages"
 UNKNOWN_OFFICE = "No data file for office {office!r}. Known offices: {known}"
+INCOMPLETE_OFFICE = (
+    "Nothing was loaded: the data file for office {office!r} lacks what the portal cannot work "
+    "without: {missing}. Add what is missing to the file and load it again."
+)
 
 
 @dataclass
@@ -49,6 +53,16 @@ class LoadReport:
             f"{name}: {c.created} created, {c.updated} updated, {c.unchanged} unchanged"
             for name, c in self.sections.items()
         ]
+
+
+class IncompleteOfficeFile(ValueError):
+    """An office file without what the portal cannot work without (decision 39): with no
+    activity areas no contact can be logged, and without residents the coverage rates are
+    blank, so such a file is refused whole rather than loaded with "0 created"."""
+
+    def __init__(self, office: str, missing: list[str]):
+        self.missing = missing
+        super().__init__(INCOMPLETE_OFFICE.format(office=office, missing="; ".join(missing)))
 
 
 def known_offices() -> list[str]:
@@ -130,13 +144,15 @@ def _local_authorities(rows: list[dict], *, update: bool) -> LoadCount:
     return count
 
 
-def _aims(rows: list[dict], *, update: bool) -> LoadCount:
-    count = LoadCount()
+def _aims(rows: list[dict], *, update: bool) -> dict[str, LoadCount]:
+    """The plan's aims, their objectives and each objective's success measures, each counted
+    as a section of its own."""
+    aims, objectives, measures = LoadCount(), LoadCount(), LoadCount()
     for row in rows:
         aim, created, updated = upsert(
             Aim, {"number": row["number"]}, {"title": row["title"]}, update=update
         )
-        count.add(created, updated)
+        aims.add(created, updated)
         for objective_row in row.get("objectives", []):
             objective, created, updated = upsert(
                 Objective,
@@ -144,7 +160,7 @@ def _aims(rows: list[dict], *, update: bool) -> LoadCount:
                 {"aim": aim, "title": objective_row["title"]},
                 update=update,
             )
-            count.add(created, updated)
+            objectives.add(created, updated)
             for position, text in enumerate(objective_row.get("success_measures", []), start=1):
                 _, created, updated = upsert(
                     objective.success_measures.model,
@@ -152,8 +168,8 @@ def _aims(rows: list[dict], *, update: bool) -> LoadCount:
                     {"text": text},
                     update=update,
                 )
-                count.add(created, updated)
-    return count
+                measures.add(created, updated)
+    return {"aims": aims, "objectives": objectives, "success_measures": measures}
 
 
 def _site_pages(*, update: bool) -> LoadCount:
@@ -170,13 +186,51 @@ def _site_pages(*, update: bool) -> LoadCount:
     return count
 
 
+def _missing_places(data: dict) -> list[str]:
+    """Policing areas, and local authorities with residents for every one of them: contacts are
+    logged in an area, and coverage per 10,000 residents is the sum of its authorities'."""
+    areas = data.get("policing_areas", [])
+    authorities = data.get("local_authorities", [])
+    missing = []
+    if not areas:
+        missing.append("policing areas ([[policing_areas]])")
+    if not authorities:
+        missing.append("local authorities ([[local_authorities]])")
+        return missing
+    covered = {row.get("policing_area") for row in authorities}
+    missing += [
+        f"a local authority in {row.get('name', row.get('slug'))}"
+        for row in areas
+        if row.get("slug") not in covered
+    ]
+    # A county's districts carry the figures; the county itself is in no one policing area.
+    missing += [
+        f"the residents of {row.get('name')} ({row.get('ons_code')})"
+        for row in authorities
+        if row.get("policing_area") and not row.get("residents")
+    ]
+    return missing
+
+
+def missing_from(data: dict) -> list[str]:
+    """Everything the office file lacks that the portal cannot work without, in words."""
+    missing = _missing_places(data)
+    for name, check in reference_requirements.items():
+        missing += check(data.get(name, []))
+    return missing
+
+
 @transaction.atomic
 def load_reference_data(*, office: str, update: bool = False) -> LoadReport:
     """Load one office's data file; all of it or, on any error, none of it.
 
-    Raises ValueError for an unknown office and KeyError for a file missing a required key.
+    Raises ValueError for an unknown office, IncompleteOfficeFile (a ValueError) naming all
+    that a file lacks of what the portal needs, and KeyError for a row missing a required key.
     """
     data = read_office_file(office)
+    missing = missing_from(data)
+    if missing:
+        raise IncompleteOfficeFile(office, missing)
     report = LoadReport(office=office)
     if "office" in data:
         report.sections["office"] = _office(data["office"], update=update)
@@ -186,7 +240,7 @@ def load_reference_data(*, office: str, update: bool = False) -> LoadReport:
     report.sections["local_authorities"] = _local_authorities(
         data.get("local_authorities", []), update=update
     )
-    report.sections["aims"] = _aims(data.get("aims", []), update=update)
+    report.sections.update(_aims(data.get("aims", []), update=update))
     for name, load_section in reference_sections.items():
         report.sections[name] = load_section(data.get(name, []), update=update)
     report.sections["site_pages"] = _site_pages(update=update)

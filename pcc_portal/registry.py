@@ -39,6 +39,9 @@ class Registry:
 
 # key: a top-level section of the office's TOML file; func(rows, *, update) -> LoadCount
 reference_sections = Registry()
+# key: a top-level section of the office's TOML file; func(rows) -> list[str], what the section
+# lacks that the portal cannot work without, in words ("activity areas"); empty when complete
+reference_requirements = Registry()
 # key: an app label; func(*, today, stdout) -> None, creating believable demo records
 demo_fillers = Registry()
 

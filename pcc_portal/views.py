@@ -1,16 +1,29 @@
+from axes.utils import reset as reset_axes_lockouts
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import Context, Template
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
+from two_factor.views import LoginView
 
 from . import health
-from .forms import DeviceTokenForm
-from .models import DeviceToken, OfficeProfile, SitePage
+from .account_limits import forget_wrong_passwords, seconds_to_wait
+from .calendar_feeds import revoke_calendar_feed
+from .errors import too_many_requests
+from .forms import (
+    ChangePasswordForm,
+    DeviceTokenForm,
+    NewPasswordForm,
+    ResetRequestForm,
+    SignInForm,
+)
+from .models import CalendarFeed, DeviceToken, OfficeProfile, SitePage
 from .navigation import landing_url_for
 from .public_cache import ANY, PAGES, cached_for_visitors
 from .registry import home_sections, parts_of
@@ -54,7 +67,8 @@ def landing(request):
 
 @login_required
 def account(request):
-    """The person's own page: their roles and the device tokens they have issued."""
+    """The person's own page: their roles, the device tokens and the private calendar feeds
+    they have issued."""
     new_key = None
     form = DeviceTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -72,10 +86,17 @@ def account(request):
             )
             form = DeviceTokenForm()
     tokens = DeviceToken.objects.for_user(request.user)
+    feeds = CalendarFeed.objects.for_user(request.user)
     response = render(
         request,
         "pcc_portal/account.html",
-        {"form": form, "tokens": tokens, "new_key": new_key, "groups": request.user.groups.all()},
+        {
+            "form": form,
+            "tokens": tokens,
+            "feeds": feeds,
+            "new_key": new_key,
+            "groups": request.user.groups.all(),
+        },
         status=400 if form.errors else 200,
     )
     response["Cache-Control"] = "no-store"
@@ -89,6 +110,75 @@ def revoke_token(request, pk):
     revoke_device_token(token=token)
     messages.success(request, f"Token for {token.name} revoked.")
     return redirect("pcc_portal:account")
+
+
+@login_required
+@require_POST
+def revoke_feed(request, pk):
+    feed = get_object_or_404(CalendarFeed, pk=pk, user=request.user)
+    revoke_calendar_feed(feed=feed)
+    messages.success(request, f"Calendar feed starting {feed.key_prefix} revoked.")
+    return redirect(f"{reverse('pcc_portal:account')}#calendar-feeds")
+
+
+class SignInView(LoginView):
+    """Two-factor sign-in, with the email address checked for length and an account whose
+    sign-in is slowed down (account_limits.py) refused before its password is tried."""
+
+    form_list = ((LoginView.AUTH_STEP, SignInForm), *LoginView.form_list[1:])
+
+    def get_prefix(self, request, *args, **kwargs):
+        # The wizard names its fields after the view class; keep the two-factor app's names.
+        return "login_view"
+
+    def post(self, *args, **kwargs):
+        username = self.request.POST.get(f"{self.AUTH_STEP}-username", "")
+        wait = seconds_to_wait(username=username) if username else 0
+        if wait:
+            return too_many_requests(self.request, retry_after=wait)
+        return super().post(*args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asking for a link to reset a forgotten password: the same answer whether or not the
+    address has an account."""
+
+    form_class = ResetRequestForm
+    template_name = "registration/password_reset_form.html"
+    success_url = reverse_lazy("pcc_portal:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password from the emailed link. Proving the account is theirs ends any
+    wait on its sign-in and any lockout of it."""
+
+    form_class = NewPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("pcc_portal:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        forget_wrong_passwords(user=form.user)
+        reset_axes_lockouts(username=form.user.email.lower())
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = ChangePasswordForm
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("pcc_portal:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
 
 
 @require_POST

@@ -14,14 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pcc_portal.models import DeviceToken, OfficeProfile, PolicingArea
+from pcc_portal.calendar_feeds import issue_calendar_feed, open_calendar_feed
+from pcc_portal.models import CalendarFeed, OfficeProfile, PolicingArea
 from pcc_portal.public_cache import OFFICE, cached_for_visitors, office_profile, remember
-from pcc_portal.services import authenticate_device_token, issue_device_token
 
 from .. import ical
 from ..calendar_text import LONDON, WHOLE_FORCE_AREA, describe_when, who_attends
 from ..models import Event, StandingMeeting
-from ..rules import OPEN_STAFF_CALENDAR, SEE_INTERNAL_EVENTS
+from ..rules import ADD_EVENTS, CHANGE_EVENT_RECORD, OPEN_STAFF_CALENDAR, SEE_INTERNAL_EVENTS
 from ..signals import EVENTS
 from .access import rule_required
 
@@ -35,8 +35,10 @@ CALENDAR_FEED_NAME = "Calendar feed"
 def _prepare(events, office: OfficeProfile) -> list[Event]:
     """Attach the plain-English date and attendees each template and feed shows."""
     events = list(events)
+    now = timezone.now()
     for event in events:
         event.when = describe_when(event.starts_at, event.ends_at)
+        event.has_ended = event.ends_at < now
         event.attending = who_attends(event, office)
         event.area_name = event.policing_area.name if event.policing_area_id else WHOLE_FORCE_AREA
     return events
@@ -152,10 +154,11 @@ def public_feed(request):
 @require_GET
 def private_feed(request, key):
     """A member of staff's secret feed: every event, internal ones too, and the standing
-    meetings that have a recurrence rule. Revoking the token (on the account page) ends it."""
-    token: DeviceToken | None = authenticate_device_token(key)
+    meetings that have a recurrence rule. Only a feed's own secret opens it, never a device
+    token (decision 13); revoking the feed (on the account page) ends it."""
+    feed: CalendarFeed | None = open_calendar_feed(key)
     # One answer for every failure, so the URL reveals nothing about why it does not work.
-    if token is None or not token.user.has_perm(SEE_INTERNAL_EVENTS):
+    if feed is None or not feed.user.has_perm(SEE_INTERNAL_EVENTS):
         raise Http404("No such calendar")
     office = OfficeProfile.objects.get_current()
     stamp, host = timezone.now().astimezone(ical.UTC), request.get_host()
@@ -209,7 +212,7 @@ def staff_calendar(request):
     status = 200
     if request.method == "POST":
         try:
-            _, key = issue_device_token(
+            _, key = issue_calendar_feed(
                 user=request.user, name=CALENDAR_FEED_NAME, verified=request.user.is_verified()
             )
         except ValidationError as error:
@@ -220,13 +223,18 @@ def staff_calendar(request):
             messages.success(request, "Calendar feed link issued. Copy it now: it is shown once.")
     events = Event.objects.visible_to(request.user).upcoming().order_by("starts_at", "pk")
     page = Paginator(events.with_people(), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    feeds = DeviceToken.objects.for_user(request.user).active().filter(name=CALENDAR_FEED_NAME)
+    feeds = CalendarFeed.objects.for_user(request.user).active()
+    rows = _prepare(page.object_list, office)
+    for event in rows:
+        event.can_change = request.user.has_perm(CHANGE_EVENT_RECORD, event)
     response = render(
         request,
         "engagement/calendar/staff_calendar.html",
         {
             "page": page,
-            "events": _prepare(page.object_list, office),
+            "events": rows,
+            "can_add_events": request.user.has_perm(ADD_EVENTS),
+            "can_change_events": any(event.can_change for event in rows),
             "meeting_groups": _meetings_by_category(timezone.localdate()),
             "feed_url": feed_url,
             "feed_error": feed_error,

@@ -1,10 +1,13 @@
 """Contacts, logged by ambassadors on their phones, and the organisations of their area."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from pcc_portal.models import OfficeProfile
 
@@ -31,19 +34,58 @@ def _render_form(request, template, context, form):
     return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
 
 
+FORM_WITHOUT_KEY = (
+    "This form could not be checked against contacts already saved. Check the answers and "
+    "select Save contact again"
+)
+
+
+def _key(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 @ambassador_required
 def contact_new(request):
+    """Log a contact: one contact per form, however often it is saved.
+
+    Each visit gets an address of its own, `?key=<submission key>`, made before the form is
+    shown. A browser going Back to the form after saving it asks that address again (the page
+    is not kept, as it holds personal data) and gets the same key, so Save finds the contact
+    already stored instead of making a second; "Log a contact" starts a new key.
+    """
     ambassador = request.ambassador
+    url_key = _key(request.GET.get("key"))
     if request.method != "POST":
-        form = _contact_form(request, ambassador, initial=ContactForm.initial_for(ambassador))
+        if url_key is None:
+            return redirect(f"{reverse('engagement:contact_new')}?key={ContactForm.new_key()}")
+        form = _contact_form(
+            request, ambassador, initial=ContactForm.initial_for(ambassador, key=url_key)
+        )
+        saved = Contact.objects.filter(submission_key=url_key, ambassador=ambassador).first()
+        return _render_form(
+            request, "engagement/contact_form.html", {"creating": True, "saved": saved}, form
+        )
+    data = request.POST.copy()
+    key = url_key or _key(data.get("submission_key"))
+    if key is None:
+        # A form that lost its key cannot be told apart from one already saved: nothing is
+        # stored, and it comes back under a key of its own.
+        data["submission_key"] = str(ContactForm.new_key())
+        form = _contact_form(request, ambassador, data=data)
+        form.is_valid()
+        form.add_error(None, FORM_WITHOUT_KEY)
         return _render_form(request, "engagement/contact_form.html", {"creating": True}, form)
-    form = _contact_form(request, ambassador, data=request.POST)
+    data["submission_key"] = str(key)
+    form = _contact_form(request, ambassador, data=data)
     if form.is_valid():
         try:
             contact, created = log_contact(
                 user=request.user,
                 answers=form.answers(),
-                submission_key=form.cleaned_data["submission_key"],
+                submission_key=key,
                 raise_with_commissioner=form.cleaned_data["raise_with_commissioner"],
                 raise_summary=form.cleaned_data["raise_summary"],
             )

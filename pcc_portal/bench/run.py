@@ -141,6 +141,7 @@ def bench_environment(options: Options, var: Path) -> dict[str, str]:
         "REDIS_URL": options.redis_url,
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"http://127.0.0.1:{options.port}",
         # Plain HTTP on the loopback: no redirect to HTTPS.
         "SECURE_SSL_REDIRECT": "0",
         "STATIC_ROOT": str(var / "static"),

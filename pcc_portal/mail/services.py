@@ -14,6 +14,11 @@ Templates: `<template>.txt` is required and `<template>.html` optional, for exam
 `templates/<app>/email/<name>.txt`. They see the context given plus `office` (the
 OfficeProfile). The text part is rendered without HTML escaping.
 
+Decision 37: every email links to the page it is about (`absolute_url`, on the `SITE_URL`
+setting), gives dates in words (`date_in_words`) and comes from the office's address (its
+profile's email, under the office's name; `DEFAULT_FROM_EMAIL` until one is entered). A subject
+is made one line here, so a caller may build it from someone's text.
+
 `EMAIL_RATE_PER_MINUTE` caps all of it, across every worker: a send is held back while the
 database shows that many send attempts in the last minute.
 """
@@ -23,7 +28,9 @@ import logging
 import random
 import smtplib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from enum import StrEnum
 
 from django.conf import settings
@@ -35,7 +42,7 @@ from django.db.models import Min, Q
 from django.db.models.functions import Coalesce
 from django.template import Context, TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from ..models import OfficeProfile, OutboundMessage
 
@@ -43,8 +50,8 @@ logger = logging.getLogger(__name__)
 
 INVALID_ADDRESS = "Enter an email address in the correct format, like name@example.com"
 SUBJECT_REQUIRED = "Enter a subject"
-SUBJECT_ONE_LINE = "Enter a subject of one line, with no line breaks"
-SUBJECT_TOO_LONG = "Enter a subject of 255 characters or fewer"
+# The outbound message's column; longer subjects are cut short with an ellipsis.
+SUBJECT_MAX_LENGTH = 255
 CONTEXT_NOT_JSON = (
     "An email's context must hold JSON values only (text, numbers, true/false, null, lists and "
     "dicts): pass ids and text, not model instances or dates"
@@ -111,7 +118,10 @@ def send_email(
     docstring); `context` must be JSON (ids and text: the templates run later, in a worker);
     `related` is the record the email is about, shown in the admin.
 
-    Raises ValidationError for a bad address or subject, TemplateDoesNotExist when
+    The subject is made one line (every run of spaces, tabs and line breaks becomes one space)
+    and cut to SUBJECT_MAX_LENGTH with an ellipsis, so it may be built from what someone typed.
+
+    Raises ValidationError for a bad address or an empty subject, TemplateDoesNotExist when
     `<template>.txt` is missing, and TypeError for a context that is not JSON.
     """
     to = (to or "").strip()
@@ -119,15 +129,9 @@ def send_email(
         validate_email(to)
     except ValidationError:
         raise ValidationError({"to": INVALID_ADDRESS}) from None
-    subject = (subject or "").strip()
+    subject = one_line(subject, limit=SUBJECT_MAX_LENGTH)
     if not subject:
         raise ValidationError({"subject": SUBJECT_REQUIRED})
-    if "\n" in subject or "\r" in subject:
-        # A line break in a header is how header injection starts; Django would refuse it only
-        # later, in the worker.
-        raise ValidationError({"subject": SUBJECT_ONE_LINE})
-    if len(subject) > 255:
-        raise ValidationError({"subject": SUBJECT_TOO_LONG})
     get_template(f"{template}.txt")  # a mistyped name fails here, in the caller, not in a worker
     if not isinstance(context, dict):
         raise TypeError(CONTEXT_NOT_JSON)
@@ -146,6 +150,46 @@ def send_email(
     # the row waits, and the sweep queues it within minutes.
     transaction.on_commit(lambda: _queue(message.pk), robust=True)
     return message
+
+
+def one_line(text: str, *, limit: int) -> str:
+    """`text` as one line of at most `limit` characters: each run of whitespace (line breaks and
+    tabs too) becomes one space, and a longer text ends in an ellipsis."""
+    # str.split() with no argument splits on every Unicode whitespace, \r, \n, \v and the line
+    # and paragraph separators included: any of them in a header would fold or end it.
+    text = " ".join((text or "").split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def absolute_url(path: str) -> str:
+    """The full address of a page of the portal, for a link in an email: `path` (as `reverse`
+    gives it) on the SITE_URL setting."""
+    return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
+def date_in_words(value: date) -> str:
+    """A date as an email gives it, e.g. "Monday 23 November 2026"."""
+    return dateformat.format(value, "l j F Y")
+
+
+def sender(office: OfficeProfile | None = None) -> str:
+    """Who an email comes from: the office's address under the office's name, or the
+    DEFAULT_FROM_EMAIL setting while the office has no address."""
+    office = office or OfficeProfile.objects.get_current()
+    if not office.email:
+        return settings.DEFAULT_FROM_EMAIL
+    try:
+        # Address() quotes a name with commas or quotes in it; Django encodes what is not ASCII.
+        return str(
+            Address(display_name=one_line(office.office_name, limit=200), addr_spec=office.email)
+        )
+    except (ValueError, HeaderParseError):
+        # An address the admin let through but email headers cannot carry must not strand the
+        # message: it goes from the portal's own address instead.
+        logger.warning("The office's email address %r cannot be used as From.", office.email)
+        return settings.DEFAULT_FROM_EMAIL
 
 
 def deliver(message_id: int) -> Delivery:
@@ -347,7 +391,8 @@ def _take_rate_lock() -> None:
 
 
 def _build_email(message: OutboundMessage) -> EmailMultiAlternatives:
-    context = {**message.context, "office": OfficeProfile.objects.get_current()}
+    office = OfficeProfile.objects.get_current()
+    context = {**message.context, "office": office}
     # The text part is not HTML: rendered through the engine's own template so that nothing is
     # escaped ("O'Brien" must not arrive as "O&#x27;Brien").
     text = get_template(f"{message.template}.txt").template.render(
@@ -360,7 +405,7 @@ def _build_email(message: OutboundMessage) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(office),
         to=[message.to_email],
         headers={"Message-ID": message.message_id},
     )

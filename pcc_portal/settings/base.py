@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks every signed-in, token-carrying or API response no-store, unless the view chose.
+    "pcc_portal.cache_headers.PrivateResponsesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "pcc_portal.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -183,6 +185,9 @@ elif not EMAIL_BACKEND:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+# The portal's address as people reach it, for the links in emails (which a worker writes,
+# without a request to take the host from). Production refuses to start without it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_RATE_PER_MINUTE = env.int("EMAIL_RATE_PER_MINUTE", default=120)
 
@@ -193,6 +198,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     # Answers the apps' named rules (<app>/rules.py), with or without a record.
     "rules.permissions.ObjectPermissionBackend",
+    # Last: asked only when the password was tried and found wrong (account_limits.py).
+    "pcc_portal.account_limits.WrongPasswordCounter",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -202,6 +209,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "pcc_portal.passwords.VariedCharactersValidator",
+        "OPTIONS": {"min_different": 5},
+    },
 ]
 LOGIN_URL = "two_factor:login"
 # A landing view sends each person to their work (the registry says where).
@@ -236,6 +247,13 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "pcc_portal.axes_keys.client_ip_for_axes"
 AXES_USERNAME_CALLABLE = "pcc_portal.axes_keys.username_for_axes"
+# Across addresses (pcc_portal/account_limits.py): after this many wrong passwords for one
+# account within the window, each further try waits, from the first delay doubling to the most,
+# and the owner is emailed a link to reset the password. The right password works after the wait.
+SIGN_IN_ACCOUNT_FAILURE_LIMIT = env.int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", default=10)
+SIGN_IN_ACCOUNT_WINDOW = timedelta(minutes=env.int("SIGN_IN_ACCOUNT_WINDOW_MINUTES", default=60))
+SIGN_IN_ACCOUNT_FIRST_DELAY_SECONDS = env.int("SIGN_IN_ACCOUNT_FIRST_DELAY_SECONDS", default=30)
+SIGN_IN_ACCOUNT_MAX_DELAY_SECONDS = env.int("SIGN_IN_ACCOUNT_MAX_DELAY_SECONDS", default=900)
 # Set to the number of proxies in front of the portal (load balancer = 1); only then is
 # X-Forwarded-For believed.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -296,6 +314,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Strict JSON: non-finite numbers and deep nesting are a 400, not a 500 (decision 38).
+    "DEFAULT_PARSER_CLASSES": [
+        "pcc_portal.api_parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -316,6 +340,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "pcc_portal.api_schema.document_list_errors",
+    ],
 }
 
 # --- Logging --------------------------------------------------------------------------------

@@ -30,4 +30,5 @@ LOGGING = {
 # picks up a test's leftovers. Tests that need a task run call it or use the celery_eager fixture.
 if not REDIS_URL:  # noqa: F405
     CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_TRANSPORT = None  # the URL's own transport, not the laptop's file broker
     CELERY_BROKER_TRANSPORT_OPTIONS = {}

@@ -80,3 +80,27 @@ def test_pages_pass_the_automated_wcag_checks(live_server, audited_phone, axe_so
     phone.get_by_role("button", name="Save contact").click()  # empty: every error shows
     problems["contact form with errors"] = accessibility_problems(phone, axe_source)
     assert {page: found for page, found in problems.items() if found} == {}
+
+
+def test_the_coverage_page_fits_a_320px_phone(live_server, phone, tmp_path):
+    """Its wide tables scroll inside their own boxes; nothing in them, the sortable headers'
+    visually hidden words included, makes the page itself scroll sideways."""
+    load_reference_data(office="west_mercia")
+    from pcc_portal.models import PolicingArea
+    from pcc_portal.services import set_roles
+    from tests.engagement.factories import ContactFactory
+    from tests.pcc_portal.factories import PolicingAreaFactory, UserFactory
+
+    area = PolicingArea.objects.get(slug="shropshire")
+    ContactFactory(ambassador=AmbassadorFactory(policing_area=area), policing_area=area)
+    PolicingAreaFactory(name="An area with no population figure")
+    officer = UserFactory()
+    set_roles(user=officer, roles=["Performance officer"])
+    sign_in_at(phone, live_server.url + "/staff/engagement/coverage/", officer)
+
+    assert phone.get_by_role("heading", name="Coverage: who are we reaching?").is_visible()
+    # The sortable tables have started: their headers are buttons.
+    assert phone.locator("#by-policing-area thead button").count() == 7
+    phone.screenshot(path=str(tmp_path / "coverage-320.png"), full_page=True)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_fits(phone)

@@ -63,7 +63,7 @@ def test_a_contact_dated_in_the_future_is_refused_when_added(client, officer, am
     response = client.post(ADD, admin_form(ambassador, occurred_on=tomorrow.isoformat()))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert errors["occurred_on"] == ["The date of the contact must be today or in the past"]
+    assert errors["occurred_on"] == ["Date of the contact must be today or in the past"]
     assert Contact.objects.count() == 0
 
 

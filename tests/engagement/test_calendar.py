@@ -15,12 +15,14 @@ from engagement.calendar_text import describe_when
 from engagement.demo_events import DEMO_EVENTS, fill_events
 from engagement.models import Event, StandingMeeting
 from engagement.recurrence import describe_recurrence
-from pcc_portal.reference_data import OFFICES_DIR, load_reference_data
-from pcc_portal.services import (
-    TOKEN_NEEDS_TWO_FACTOR,
-    issue_device_token,
-    revoke_device_token,
+from pcc_portal.calendar_feeds import (
+    FEED_NEEDS_TWO_FACTOR,
+    issue_calendar_feed,
+    revoke_calendar_feed,
 )
+from pcc_portal.models import CalendarFeed
+from pcc_portal.reference_data import OFFICES_DIR, load_reference_data
+from pcc_portal.services import issue_device_token
 from tests.engagement.factories import (
     LONDON,
     AmbassadorFactory,
@@ -214,7 +216,7 @@ def test_event_detail_shows_the_event(client, office):
 
 def test_private_feed_has_internal_events_and_recurring_meetings(client, office, make_user):
     user = make_user("Engagement officer")
-    token, key = issue_device_token(user=user, name="Calendar feed", verified=True)
+    feed_, key = issue_calendar_feed(user=user, verified=True)
     internal = EventFactory(title="Custody suite visit", is_public=False)
     public = EventFactory(title="Open meeting")
     meeting = StandingMeetingFactory(
@@ -234,7 +236,7 @@ def test_private_feed_has_internal_events_and_recurring_meetings(client, office,
     assert recurring.decoded("DTSTART") == date(2026, 1, 15)  # all day
     assert str(recurring["SUMMARY"]) == "Police and Crime Panel"
 
-    revoke_device_token(token=token)
+    revoke_calendar_feed(feed=feed_)
     assert client.get(f"/calendar/{key}/engagement.ics").status_code == 404
 
 
@@ -246,9 +248,7 @@ def test_private_feed_refuses_unknown_keys_and_people_without_the_permission(
         user=make_user("Ambassador"), name="Phone", verified=True
     )
     assert client.get(f"/calendar/{ambassador_key}/engagement.ics").status_code == 404
-    _, grants_key = issue_device_token(
-        user=make_user("Grants officer"), name="Calendar feed", verified=True
-    )
+    _, grants_key = issue_calendar_feed(user=make_user("Grants officer"), verified=True)
     assert client.get(f"/calendar/{grants_key}/engagement.ics").status_code == 404
 
 
@@ -302,8 +302,8 @@ def test_staff_calendar_issues_a_private_feed_link_shown_once(client, office, ma
     html = response.content.decode()
     assert "It will not be shown again" in html
     assert "Copy it now: it is shown once." in html
-    token = user.device_tokens.get()
-    assert token.name == "Calendar feed"
+    assert CalendarFeed.objects.get(user=user).name == "Calendar feed"
+    assert not user.device_tokens.exists()
     start = html.index("http://testserver/calendar/")
     url = html[start : html.index("</code>", start)]
     assert "Custody suite visit" in client.get(url).content.decode()
@@ -319,9 +319,9 @@ def test_staff_calendar_shows_the_services_error_next_to_the_form(
     # The two-factor middleware already keeps unverified staff off the page, so the service's
     # refusal is simulated: whatever it refuses is shown beside the form.
     def refuse(**kwargs):
-        raise ValidationError(TOKEN_NEEDS_TWO_FACTOR)
+        raise ValidationError(FEED_NEEDS_TWO_FACTOR)
 
-    monkeypatch.setattr("engagement.views.calendar.issue_device_token", refuse)
+    monkeypatch.setattr("engagement.views.calendar.issue_calendar_feed", refuse)
     user = make_user("Engagement officer")
     sign_in(user)
 
@@ -331,8 +331,8 @@ def test_staff_calendar_shows_the_services_error_next_to_the_form(
     html = response.content.decode()
     assert "<title>Error: " in html
     assert "govuk-error-summary" in html and 'class="govuk-error-message"' in html
-    assert TOKEN_NEEDS_TWO_FACTOR in html
-    assert not user.device_tokens.exists()
+    assert FEED_NEEDS_TWO_FACTOR in html
+    assert not CalendarFeed.objects.filter(user=user).exists()
 
 
 # --- Plain English ----------------------------------------------------------------------------
@@ -489,7 +489,7 @@ def test_query_counts_do_not_grow_with_rows(
 def test_private_feed_query_count_does_not_grow_with_rows(
     client, office, make_user, assert_flat_queries
 ):
-    _, key = issue_device_token(user=make_user("Engagement officer"), name="Feed", verified=True)
+    _, key = issue_calendar_feed(user=make_user("Engagement officer"), verified=True)
     areas = PolicingAreaFactory.create_batch(2)
     officers = StaffMemberFactory.create_batch(2)
 

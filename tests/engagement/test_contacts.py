@@ -164,7 +164,7 @@ def test_an_ambassador_cannot_change_another_ambassadors_contact(ambassador, ans
 
 def test_the_phone_form_has_sensible_defaults(client, sign_in, ambassador, answers):
     sign_in(ambassador.user)
-    html = client.get("/ambassador/contacts/new/").content.decode()
+    html = client.get("/ambassador/contacts/new/", follow=True).content.decode()
     today = timezone.localdate()
     values = input_values(html)
     assert [values["occurred_on_0"], values["occurred_on_1"], values["occurred_on_2"]] == [

@@ -401,3 +401,25 @@ def test_the_page_takes_as_many_queries_for_50_contacts_as_for_5(officer, assert
 
     response = assert_flat_queries(add, lambda: officer.get(URL, query()))
     assert response.context["report"].totals.contacts == 50
+
+
+def test_an_area_without_residents_says_why_it_has_no_rate(make_user, sign_in, known):
+    page = sign_in(make_user("Performance officer")).get(URL, query()).content.decode()
+    row = page[page.index('data-sort-value="Area C"') :]
+    row = row[: row.index("</tr>")]
+    assert "No population figure" in row
+    assert "/admin/" not in row  # a performance officer may not edit local authorities
+
+
+def test_staff_who_keep_the_areas_are_linked_to_add_the_residents(make_user, sign_in, known):
+    client = sign_in(make_user("Administrator"))
+    page = client.get(URL, query()).content.decode()
+    row = page[page.index('data-sort-value="Area C"') :]
+    row = row[: row.index("</tr>")]
+    link = f'href="/admin/pcc_portal/policingarea/{known["c"].pk}/change/"'
+    assert "No population figure:" in row and link in row
+    assert "add residents to its local authorities in the admin" in row
+    assert client.get(f"/admin/pcc_portal/policingarea/{known['c'].pk}/change/").status_code == 200
+    # Areas whose residents are known have their rates, and no such words.
+    row_a = page[page.index('data-sort-value="Area A"') :]
+    assert "No population figure" not in row_a[: row_a.index("</tr>")]

@@ -38,6 +38,7 @@ PERSON_RULES = {
     "engagement.see_internal_events": ENGAGEMENT_STAFF,
     "engagement.log_contacts": {AM},
     "engagement.move_issues": {A, EO, SO},
+    "engagement.log_issue": {A, EO, SO},
     "engagement.add_organisations": {A, EO, GO, AM},
 }
 # The pages, and the rule each door asks.
@@ -45,6 +46,7 @@ PAGES = {
     "/staff/engagement/contacts/": "engagement.open_staff_contacts",
     "/staff/engagement/issues/": "engagement.open_issue_queue",
     "/staff/engagement/issues/1/": "engagement.open_issue_queue",
+    "/staff/engagement/issues/new/": "engagement.log_issue",
     "/staff/engagement/coverage/": "engagement.open_coverage",
     "/staff/engagement/coverage.csv": "engagement.open_coverage",
     "/staff/engagement/calendar/": "engagement.open_staff_calendar",

@@ -78,7 +78,7 @@ def test_the_staff_contact_list_names_activity_areas_in_a_sortable_table(officer
 def test_the_issue_queue_has_sub_navigation_and_one_status_tag(officer, issue):
     page = officer.get("/staff/engagement/issues/").content.decode()
     assert 'class="moj-sub-navigation"' in page
-    assert 'aria-current="page">Outstanding</a>' in page
+    assert 'aria-current="page">Outstanding (1)</a>' in page
     assert 'data-module="moj-sortable-table"' in page
     state = issue.state
     assert (

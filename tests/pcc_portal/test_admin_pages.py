@@ -22,6 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from engagement.models import WorkPlanReview
 from engagement.services import move_issue
 from engagement.workflow import IssueStatus
+from pcc_portal.calendar_feeds import issue_calendar_feed
 from pcc_portal.mail.services import send_email
 from pcc_portal.services import issue_device_token
 from tests.engagement.factories import (
@@ -72,6 +73,7 @@ def one_of_each(reference_data, administrator):
     move_issue(issue=issue, to=IssueStatus.RAISED, by=administrator, note="Sent to the force")
     # The portal's own records that the reference data does not hold.
     issue_device_token(user=administrator, name="Phone", verified=True)
+    issue_calendar_feed(user=administrator, verified=True)
     send_email(
         to="someone@example.org",
         subject="Your issue was answered",

@@ -136,9 +136,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 @pytest.mark.parametrize(
     "name, content, message",
     [
-        ("logo.gif", b"GIF89a", "must be a JPEG, JPG, PNG, SVG"),
+        ("logo.gif", b"GIF89a", "must be a JPEG, JPG, PNG"),
         ("logo.png", b"not really a png", "not a real PNG"),
-        ("logo.svg", b"<svg onload='x()'></svg>", "contains script"),
+        ("logo.svg", b"<svg onload='x()'></svg>", "must be a JPEG, JPG, PNG"),
         ("logo.png", PNG + b"\0" * (1024 * 1024), "smaller than"),
     ],
 )
@@ -149,7 +149,6 @@ def test_logo_uploads_are_checked(name, content, message):
 
 def test_a_real_logo_is_accepted(settings, tmp_path):
     validate_logo(SimpleUploadedFile("logo.png", PNG))
-    validate_logo(SimpleUploadedFile("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>'))
 
 
 def test_a_configured_virus_scanner_can_refuse_a_file(settings):

@@ -65,6 +65,7 @@ def test_redis_url_makes_redis_the_broker_and_the_cache():
         DATABASE_URL="postgres://portal@db.example.org:5432/portal",
         REDIS_URL="redis://cache.example.org:6379/0",
         EMAIL_HOST="smtp.example.org",
+        SITE_URL="https://engage.example.org",
     )
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
@@ -82,6 +83,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://portal@db.example.org:5432/portal",
     "REDIS_URL": "redis://cache.example.org:6379/0",
     "EMAIL_HOST": "smtp.example.org",
+    "SITE_URL": "https://engage.example.org",
 }
 
 
@@ -98,6 +100,30 @@ def test_production_without_a_mail_server_is_a_clear_start_up_error():
     assert result.returncode != 0
     assert "ImproperlyConfigured: EMAIL_HOST is not set" in result.stderr
     assert "EMAIL_BACKEND" in result.stderr
+
+
+def test_production_without_the_sites_address_is_a_clear_start_up_error():
+    env = {key: value for key, value in PRODUCTION.items() if key != "SITE_URL"}
+    result = run("pcc_portal.settings.production", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SITE_URL is not set" in result.stderr
+    result = run("pcc_portal.settings.production", **env, SITE_URL="engage.example.org")
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+
+
+def test_a_laptop_run_links_to_the_laptop():
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "from pcc_portal.settings import local; print(local.SITE_URL)"],
+        cwd=ROOT,
+        env=CLEAN,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8000"
 
 
 def test_production_honours_an_email_backend_set_on_purpose():

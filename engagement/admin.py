@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import URLField
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules
@@ -56,6 +57,8 @@ class NetworkAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    # A web address typed without a scheme is taken as https.
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
     list_display = ("name", "kind", "org_id", "contact_name", "email", "consent_basis")
     list_filter = ("kind", "policing_areas", "networks", "consent_basis")
     search_fields = ("name", "contact_name", "email", "charity_number", "company_number")
@@ -209,6 +212,9 @@ class RaisedIssueAdmin(admin.ModelAdmin):
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     """Adding and changing here asks the same rules as the staff calendar's pages."""
+
+    # A web address typed without a scheme is taken as https.
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
 
     list_display = ("title", "kind", "starts_at", "policing_area", "is_public")
     list_filter = ("kind", "is_public", "policing_area")

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.db.models import URLField
 from simple_history.admin import SimpleHistoryAdmin
 
 from .calendar_feeds import revoke_calendar_feed
@@ -68,6 +69,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(OfficeProfile)
 class OfficeProfileAdmin(SimpleHistoryAdmin):
+    # A web address typed without a scheme is taken as https.
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
     list_display = ("office_name", "holder_title", "holder_name", "deputy_name", "email")
     fieldsets = (
         (None, {"fields": ("office_name", "area_name")}),

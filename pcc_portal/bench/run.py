@@ -34,12 +34,15 @@ BUDGET_SHARE = 0.25
 BUDGET_P95_MS = 50.0
 BARE_PATH = "/bench/bare/"
 EVENT_DETAIL = "An event"
-# Each public page: its name and its path (an event's path is found on the events page).
+EVENT_CALENDAR_FILE = "An event's calendar file"
+# Each public page: its name and its path (an event's paths are found on the events page).
 PAGES = [
     ("Home", "/"),
     ("Charter", "/charter/"),
     ("Events", "/events/"),
+    ("Past events", "/events/past/"),
     (EVENT_DETAIL, None),
+    (EVENT_CALENDAR_FILE, None),
     ("Events feed", "/events.ics"),
     ("Accessibility statement", "/accessibility/"),
     ("Privacy notice", "/privacy/"),
@@ -502,6 +505,8 @@ def main(options: Options) -> int:
                 if match is None:
                     raise SystemExit("The events page lists no event to measure.")
                 path = match.group(1)
+                if name == EVENT_CALENDAR_FILE:
+                    path = path.rstrip("/") + ".ics"
             pages.append((name, path))
         cookies = {}
         for _name, path in [("Bare Django view", BARE_PATH), *pages]:

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pcc_portal.dates import GovukDateField
-from pcc_portal.limits import character_count, limit_text
+from pcc_portal.limits import character_count, limit_texts
 from pcc_portal.models import OfficeProfile, PolicingArea, StaffMember
 
 from .calendar_text import LONDON, WHOLE_FORCE_AREA, format_time
@@ -194,12 +194,7 @@ class EventForm(forms.Form):
             )
             if title
         ]
-        for name, words in (
-            ("title", "Title"),
-            ("venue", "Venue"),
-            ("description", "About this event"),
-        ):
-            limit_text(self.fields[name], words)
+        limit_texts(self, {"title": "Title", "venue": "Venue", "description": "About this event"})
         # A list with nobody in it would be an empty question.
         present = {
             "office_attends": bool(self.fields["office_attends"].choices),

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from pcc_portal.dates import GovukDateField
-from pcc_portal.limits import character_count, limit_text
+from pcc_portal.limits import character_count, limit_texts
 from pcc_portal.models import PolicingArea
 
 from .models import (
@@ -131,8 +131,7 @@ class ContactForm(forms.Form):
             self.fields["organisation"].queryset = organisations
         self.fields["raise_with_commissioner"].label = f"Raise an issue with the {holder_title}"
         self.fields["raise_summary"].label = f"Summary for the {holder_title}"
-        for name, words in self.TEXT_NAMES.items():
-            limit_text(self.fields[name], words)
+        limit_texts(self, self.TEXT_NAMES)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("occurred_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
@@ -309,8 +308,7 @@ class IssueMoveForm(forms.Form):
             # outside the portal.
             answer = self.fields["answer"]
             answer.help_text = "The answer, for the record. Needed to mark the issue answered."
-        limit_text(self.fields["answer"], "The answer")
-        limit_text(self.fields["note"], "The note")
+        limit_texts(self, {"answer": "The answer", "note": "The note"})
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("to", small=True, legend_size=Size.MEDIUM),
@@ -363,13 +361,15 @@ class IssueLogForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, words in (
-            ("summary", "Summary"),
-            ("raised_by_name", "Who raised it"),
-            ("raised_by_contact", "How to reach them"),
-            ("details", "Details"),
-        ):
-            limit_text(self.fields[name], words)
+        limit_texts(
+            self,
+            {
+                "summary": "Summary",
+                "raised_by_name": "Who raised it",
+                "raised_by_contact": "How to reach them",
+                "details": "Details",
+            },
+        )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             character_count(self, "summary", rows=2),

@@ -193,8 +193,14 @@ def _apply(
         errors["organisation"] = [ORGANISATION_OUTSIDE_AREA]
     if not answers.activity_areas:
         errors["activity_areas"] = [ACTIVITY_AREA_REQUIRED]
+    _full_clean(contact, errors, exclude=["ambassador", "submission_key"])
+
+
+def _full_clean(instance, errors: dict[str, list], *, exclude: list[str]) -> None:
+    """Raise the errors already found together with the model's own, so that every broken rule
+    is reported at once; a field keeps the service's message over the model's."""
     try:
-        contact.full_clean(exclude=["ambassador", "submission_key"])
+        instance.full_clean(exclude=exclude)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, list(messages))
@@ -349,13 +355,7 @@ def log_issue(
         errors["summary"] = [ISSUE_SUMMARY_REQUIRED]
     if not issue.source:
         errors["source"] = [SOURCE_REQUIRED]
-    try:
-        issue.full_clean(exclude=list(errors))
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, list(messages))
-    if errors:
-        raise ValidationError(errors)
+    _full_clean(issue, errors, exclude=list(errors))
     with transaction.atomic():
         issue.save()
         _tell_the_queue_keepers(issue, by=by)

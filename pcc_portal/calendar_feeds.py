@@ -5,13 +5,11 @@ token opens no feed. Which events a feed shows, and who may have one, is for the
 it to decide.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from .models import CalendarFeed, User, hash_token_key
+from .models import CalendarFeed, User
+from .secret_keys import new_secret, open_secret, revoke_secret
 
 FEED_NEEDS_TWO_FACTOR = (
     "Sign in with two-factor authentication before you get a private calendar link"
@@ -29,22 +27,16 @@ def issue_calendar_feed(
     """
     if settings.TWO_FACTOR_REQUIRED and not verified:
         raise ValidationError(FEED_NEEDS_TWO_FACTOR)
-    key = CalendarFeed.new_key()
+    key, stored = new_secret(CalendarFeed.new_key, shown=len(CalendarFeed.KEY_PREFIX) + 6)
     feed = CalendarFeed.objects.create(
-        user=user,
-        name=(name or "").strip()[:100] or "Calendar feed",
-        key_prefix=key[: len(CalendarFeed.KEY_PREFIX) + 6],
-        key_hash=hash_token_key(key),
+        user=user, name=(name or "").strip()[:100] or "Calendar feed", **stored
     )
     return feed, key
 
 
 def revoke_calendar_feed(*, feed: CalendarFeed) -> CalendarFeed:
     """End the feed from now on; revoking twice keeps the first time."""
-    if feed.revoked_at is None:
-        feed.revoked_at = timezone.now()
-        feed.save(update_fields=["revoked_at"])
-    return feed
+    return revoke_secret(feed)
 
 
 def is_feed_key(key: str) -> bool:
@@ -57,16 +49,4 @@ def open_calendar_feed(key: str) -> CalendarFeed | None:
     minute; None for anything else (a device token's key included)."""
     if not is_feed_key(key):
         return None
-    feed = (
-        CalendarFeed.objects.active()
-        .select_related("user")
-        .filter(key_hash=hash_token_key(key), user__is_active=True)
-        .first()
-    )
-    if feed is None:
-        return None
-    now = timezone.now()
-    if feed.last_used_at is None or now - feed.last_used_at > timedelta(minutes=1):
-        CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
-        feed.last_used_at = now
-    return feed
+    return open_secret(CalendarFeed, key)

@@ -6,6 +6,8 @@ so every door (form, API serializer, admin, service's full_clean) meets the same
 `character_count` shows it with the GOV.UK character count.
 """
 
+from collections.abc import Mapping
+
 from crispy_forms_gds.layout import Field
 from django import forms
 from django.core.validators import MaxLengthValidator
@@ -43,6 +45,12 @@ def limit_text(field: forms.CharField, name: str) -> forms.CharField:
     if field.max_length:
         field.error_messages["max_length"] = too_long(name, field.max_length)
     return field
+
+
+def limit_texts(form: forms.BaseForm, names: Mapping[str, str]) -> None:
+    """limit_text for each of the form's fields in `names`, by the name the person reads."""
+    for field, name in names.items():
+        limit_text(form.fields[field], name)
 
 
 def character_count(form: forms.BaseForm, name: str, **kwargs) -> Field:

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import DeviceToken, User, hash_token_key
+from .models import DeviceToken, User
 from .roles import ROLES_BY_NAME, Role
+from .secret_keys import new_secret, open_secret, revoke_secret
 
 TOKEN_NAME_REQUIRED = "Enter a name for the device, such as Work phone"  # noqa: S105
 TOKEN_NEEDS_TWO_FACTOR = "Sign in with two-factor authentication before you issue a device token"  # noqa: S105
@@ -37,13 +38,12 @@ def issue_device_token(*, user: User, name: str, verified: bool) -> tuple[Device
         raise ValidationError({"name": TOKEN_NAME_REQUIRED})
     if settings.TWO_FACTOR_REQUIRED and not verified:
         raise ValidationError(TOKEN_NEEDS_TWO_FACTOR)
-    key = DeviceToken.new_key()
+    key, stored = new_secret(DeviceToken.new_key, shown=8)
     now = timezone.now()
     token = DeviceToken.objects.create(
         user=user,
         name=name[:100],
-        key_prefix=key[:8],
-        key_hash=hash_token_key(key),
+        **stored,
         created_at=now,
         expires_at=now + timedelta(days=settings.DEVICE_TOKEN_DAYS),
     )
@@ -52,24 +52,9 @@ def issue_device_token(*, user: User, name: str, verified: bool) -> tuple[Device
 
 def revoke_device_token(*, token: DeviceToken) -> DeviceToken:
     """Revoke the token from now on; revoking twice keeps the first time."""
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-    return token
+    return revoke_secret(token)
 
 
 def authenticate_device_token(key: str) -> DeviceToken | None:
     """The active token with this key, its last use noted at most once a minute."""
-    token = (
-        DeviceToken.objects.active()
-        .select_related("user")
-        .filter(key_hash=hash_token_key(key), user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        DeviceToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
-    return token
+    return open_secret(DeviceToken, key)

@@ -25,6 +25,7 @@ from engagement.workflow import IssueStatus
 from pcc_portal.calendar_feeds import issue_calendar_feed
 from pcc_portal.mail.services import send_email
 from pcc_portal.services import issue_device_token
+from tests.consultations.factories import ConsultationFactory, OptionFactory, confidence_question
 from tests.engagement.factories import (
     ContactFactory,
     ContactVolunteerFactory,
@@ -71,6 +72,10 @@ def one_of_each(reference_data, administrator):
     EventFactory(ambassadors=[contact.ambassador], officers=[StaffMemberFactory()])
     issue = RaisedIssueFactory(contact=contact)
     move_issue(issue=issue, to=IssueStatus.RAISED, by=administrator, note="Sent to the force")
+    # A consultation with a question on a shipped scale and a choice question.
+    consultation = ConsultationFactory(owner=administrator)
+    confidence_question(consultation)
+    OptionFactory(question__consultation=consultation)
     # The portal's own records that the reference data does not hold.
     issue_device_token(user=administrator, name="Phone", verified=True)
     issue_calendar_feed(user=administrator, verified=True)

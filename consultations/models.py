@@ -1,0 +1,297 @@
+"""Consultations: what the office asks the public, and the questions it asks.
+
+A consultation stores only draft / published / withdrawn. Whether it is upcoming, open or closed
+follows from its dates at the moment of the request (decision 11): no job flips it.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from pcc_portal.limits import LimitedTextField
+
+from .querysets import ConsultationQuerySet, QuestionQuerySet
+
+
+class AnswerScale(models.Model):
+    """A named list of labelled points (decision 10), such as "excellent ... very poor"."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("answer scale")
+        verbose_name_plural = _("answer scales")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ScalePoint(models.Model):
+    scale = models.ForeignKey(
+        AnswerScale, verbose_name=_("scale"), on_delete=models.CASCADE, related_name="points"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    label = models.CharField(_("label"), max_length=100)
+
+    class Meta:
+        verbose_name = _("scale point")
+        verbose_name_plural = _("scale points")
+        ordering = ["scale", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "position"], name="scalepoint_unique_position")
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Consultation(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Phase(models.TextChoices):
+        """What a published consultation is at a given moment, from its dates."""
+
+        UPCOMING = "upcoming", _("Upcoming")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=80,
+        unique=True,
+        help_text=_("The end of its address on the portal, for example 20mph-limits-2026"),
+    )
+    summary = LimitedTextField(
+        _("summary"),
+        max_length=1000,
+        help_text=_("In plain English: what the consultation is about, in a few sentences"),
+    )
+    why = LimitedTextField(
+        _("why we are asking"),
+        max_length=2000,
+        help_text=_("The charter's first principle: be clear about why we are engaging"),
+    )
+    can_change = LimitedTextField(_("what your views can change"), max_length=2000, blank=True)
+    cannot_change = LimitedTextField(
+        _("what your views cannot change"),
+        max_length=2000,
+        blank=True,
+        help_text=_("For example, decisions already made or set by law"),
+    )
+    audience = models.CharField(
+        _("who it is for"),
+        max_length=300,
+        help_text=_("For example: residents, businesses and victims of crime"),
+    )
+    activity_areas = models.ManyToManyField(
+        "engagement.ActivityArea",
+        verbose_name=_("activity areas"),
+        related_name="consultations",
+        blank=True,
+    )
+    objectives = models.ManyToManyField(
+        "pcc_portal.Objective",
+        verbose_name=_("police and crime objectives"),
+        related_name="consultations",
+        blank=True,
+    )
+    partners = models.ManyToManyField(
+        "engagement.Organisation",
+        verbose_name=_("partner organisations"),
+        related_name="consultations",
+        blank=True,
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="consultations_owned",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_(
+            "For example victims of domestic abuse: an 'Exit this page' button, no emails, "
+            "no name or contact questions (decision 22)"
+        ),
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep personal data for (months)"),
+        default=24,
+        help_text=_("After the consultation closes; then names and contact details are removed"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-opens_at", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="consultation_closes_after_it_opens",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The closing date must be after it opens")})
+
+    def phase(self, now=None) -> str | None:
+        """Upcoming, open or closed for a published consultation; None for the others."""
+        if self.status != self.Status.PUBLISHED:
+            return None
+        now = now or timezone.now()
+        if now < self.opens_at:
+            return self.Phase.UPCOMING
+        if now < self.closes_at:
+            return self.Phase.OPEN
+        return self.Phase.CLOSED
+
+    def accepts_responses(self, now=None) -> bool:
+        return self.phase(now) == self.Phase.OPEN
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE_CHOICE = "single_choice", _("Single choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+        YES_NO = "yes_no", _("Yes or no")
+        SCALE = "scale", _("Scale")
+        SHORT_TEXT = "short_text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        NUMBER = "number", _("Number")
+        WHERE_YOU_LIVE = "where_you_live", _("Where you live")
+        RESPONDENT_TYPE = "respondent_type", _("Who is responding")
+        EMAIL = "email", _("Email address")
+
+    # Kinds whose answers are chosen from the question's own options.
+    WITH_OPTIONS = (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE)
+    # Kinds that ask for personal data, never asked in a sensitive consultation (decision 22).
+    PERSONAL = (Kind.EMAIL,)
+
+    consultation = models.ForeignKey(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
+        related_name="questions",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(_("question"), max_length=500)
+    help_text = LimitedTextField(_("hint"), max_length=1000, blank=True)
+    required = models.BooleanField(_("an answer is required"), default=False)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
+    scale = models.ForeignKey(
+        AnswerScale,
+        verbose_name=_("scale"),
+        on_delete=models.PROTECT,
+        related_name="questions",
+        null=True,
+        blank=True,
+    )
+    # A measure tracked across consultations, such as the 2008 strategy's confidence measure.
+    measure_name = models.CharField(
+        _("tracked measure"),
+        max_length=200,
+        blank=True,
+        help_text=_("Give the same name in each year's consultation to see it as a trend"),
+    )
+    measure_points = models.ManyToManyField(
+        ScalePoint,
+        verbose_name=_("answers that count towards the measure"),
+        related_name="measured_by",
+        blank=True,
+        help_text=_("For confidence in the police: excellent and good"),
+    )
+    show_if_question = models.ForeignKey(
+        "self",
+        verbose_name=_("show only if the answer to"),
+        on_delete=models.PROTECT,
+        related_name="dependants",
+        null=True,
+        blank=True,
+    )
+    show_if_options = models.ManyToManyField(
+        "QuestionOption",
+        verbose_name=_("is one of"),
+        related_name="shown_questions",
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["consultation", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="scale", scale__isnull=False) | ~Q(kind="scale"),
+                name="question_scale_questions_name_a_scale",
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == self.Kind.SCALE and self.scale_id is None:
+            errors["scale"] = _("Choose the scale people answer on")
+        if self.kind != self.Kind.SCALE and self.scale_id is not None:
+            errors["scale"] = _("Only a scale question has a scale")
+        if self.show_if_question_id and self.show_if_question.consultation_id != (
+            self.consultation_id
+        ):
+            errors["show_if_question"] = _("Choose a question of the same consultation")
+        if (
+            self.show_if_question_id
+            and self.show_if_question.position >= self.position
+            and self.show_if_question_id != self.pk
+        ):
+            errors["show_if_question"] = _("Choose a question that comes before this one")
+        if self.show_if_question_id == self.pk and self.pk is not None:
+            errors["show_if_question"] = _("A question cannot depend on itself")
+        if errors:
+            raise ValidationError(errors)
+
+
+class QuestionOption(models.Model):
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="options"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    label = models.CharField(_("answer"), max_length=200)
+
+    class Meta:
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+        ordering = ["question", "position", "id"]
+
+    def __str__(self):
+        return self.label

@@ -1,0 +1,25 @@
+"""Who may do what with consultations: named predicates, registered as permissions and asked
+by every door (the admin, the services and, as they come, the pages and the API)."""
+
+import rules
+
+from engagement.rules import staff_holding
+
+from . import workflow
+
+BUILD_CONSULTATIONS = "consultations.build_consultations"
+SEE_DRAFTS = "consultations.see_drafts"
+
+# Engagement officers build, publish and analyse consultations; the roles' model permissions
+# (consultations/role_permissions.py) are the raw material.
+may_build = staff_holding("consultations.change_consultation")
+
+RULES = {
+    BUILD_CONSULTATIONS: may_build,
+    SEE_DRAFTS: staff_holding("consultations.view_consultation"),
+    workflow.PUBLISH: may_build,
+    workflow.WITHDRAW: may_build,
+}
+
+for _name, _predicate in RULES.items():
+    rules.set_perm(_name, _predicate)

@@ -295,3 +295,134 @@ class QuestionOption(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class Response(models.Model):
+    """One person's (or organisation's) answers to a consultation, however they reached us."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        PAPER = "paper", _("Paper form")
+        EMAIL = "email", _("Email")
+        MEETING = "meeting", _("Public meeting")
+        PHONE = "phone", _("Phone")
+
+    class RespondentType(models.TextChoices):
+        RESIDENT = "resident", _("A resident")
+        BUSINESS = "business", _("A business")
+        ORGANISATION = "organisation", _("On behalf of an organisation")
+
+    class Whereabouts(models.TextChoices):
+        """Decision 4: a policing area or local authority, or one of these."""
+
+        IN_AREA = "in_area", _("In the area")
+        OUTSIDE = "outside", _("Outside the area")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    consultation = models.ForeignKey(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.PROTECT,
+        related_name="responses",
+    )
+    channel = models.CharField(
+        _("how it reached us"), max_length=20, choices=Channel.choices, default=Channel.ONLINE
+    )
+    respondent_type = models.CharField(
+        _("who is responding"), max_length=20, choices=RespondentType.choices, blank=True
+    )
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    whereabouts = models.CharField(
+        _("where they live"), max_length=20, choices=Whereabouts.choices, blank=True
+    )
+    policing_area = models.ForeignKey(
+        "pcc_portal.PolicingArea",
+        verbose_name=_("policing area"),
+        on_delete=models.PROTECT,
+        related_name="consultation_responses",
+        null=True,
+        blank=True,
+    )
+    local_authority = models.ForeignKey(
+        "pcc_portal.LocalAuthority",
+        verbose_name=_("local authority"),
+        on_delete=models.PROTECT,
+        related_name="consultation_responses",
+        null=True,
+        blank=True,
+    )
+    # Personal data: removed when the consultation's retention period ends.
+    email = models.EmailField(_("email address"), blank=True)
+    wants_feedback = models.BooleanField(_("wants to hear the outcome"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    # The one-time token of the rendered form: a double submit or a replay stores one response.
+    form_token = models.UUIDField(_("form token"), unique=True, null=True, blank=True)
+    # The client address as a keyed hash that changes daily (pcc_portal/client_ip.py).
+    client_key = models.CharField(_("source"), max_length=64, blank=True)
+    suspect = models.BooleanField(_("suspect"), default=False)
+    suspect_reasons = models.JSONField(_("why it is suspect"), default=list, blank=True)
+    keyed_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("keyed in by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["consultation", "submitted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(respondent_type="organisation") | Q(organisation_name=""),
+                name="response_organisation_named_only_on_its_behalf",
+            )
+        ]
+
+    def __str__(self):
+        return f"Response {self.pk} to {self.consultation}"
+
+
+class Answer(models.Model):
+    """One answer to one question. A multiple-choice answer is one row per option chosen."""
+
+    response = models.ForeignKey(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers"
+    )
+    option = models.ForeignKey(
+        QuestionOption,
+        verbose_name=_("option"),
+        on_delete=models.PROTECT,
+        related_name="answers",
+        null=True,
+        blank=True,
+    )
+    scale_point = models.ForeignKey(
+        ScalePoint,
+        verbose_name=_("point on the scale"),
+        on_delete=models.PROTECT,
+        related_name="answers",
+        null=True,
+        blank=True,
+    )
+    yes = models.BooleanField(_("yes"), null=True, blank=True)
+    number = models.DecimalField(
+        _("number"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    text = LimitedTextField(_("text"), max_length=5000, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["response", "question__position", "id"]
+        indexes = [models.Index(fields=["question", "option"])]
+
+    def __str__(self):
+        return f"Answer to {self.question}"

@@ -1,37 +1,16 @@
 """/api/v1/contacts/ and /api/v1/organisations/ as a phone app uses them, with a device token."""
 
-import uuid
-
 import pytest
-from django.utils import timezone
 
 from engagement.models import Contact, Organisation
 from engagement.services import SUMMARY_REQUIRED
 from tests.engagement.factories import (
-    ActivityAreaFactory,
     AmbassadorFactory,
     ContactFactory,
-    EngagementLevelFactory,
     OrganisationFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def payload(ambassador):
-    EngagementLevelFactory(name="Consult")
-    ActivityAreaFactory(number=2)
-    return {
-        "occurred_on": timezone.localdate().isoformat(),
-        "policing_area": ambassador.policing_area.slug,
-        "who": "Farmers at the livestock market",
-        "people_reached": 25,
-        "method": "event",
-        "engagement_level": "Consult",
-        "activity_areas": [2],
-        "submission_key": str(uuid.uuid4()),
-    }
 
 
 def test_a_phone_logs_a_contact_once_however_often_it_retries(

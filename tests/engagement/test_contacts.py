@@ -11,46 +11,15 @@ from django.utils import timezone
 
 from engagement.models import Contact, RaisedIssue
 from engagement.services import ContactAnswers, log_contact, raise_issue, update_contact
+from tests.engagement.conftest import contact_form_data
 from tests.engagement.factories import (
     ActivityAreaFactory,
     AmbassadorFactory,
     ContactFactory,
-    EngagementLevelFactory,
     OrganisationFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def answers(ambassador):
-    return {
-        "occurred_on": timezone.localdate(),
-        "policing_area": ambassador.policing_area,
-        "who": "Parents at the school gate",
-        "people_reached": 12,
-        "method": Contact.Method.STREET,
-        "engagement_level": EngagementLevelFactory(),
-        "activity_areas": [ActivityAreaFactory(number=4, name="Children and young people")],
-    }
-
-
-def form_data(answers, **changes):
-    today = answers["occurred_on"]
-    data = {
-        "occurred_on_0": today.day,
-        "occurred_on_1": today.month,
-        "occurred_on_2": today.year,
-        "policing_area": answers["policing_area"].pk,
-        "who": answers["who"],
-        "people_reached": answers["people_reached"],
-        "method": answers["method"],
-        "engagement_level": answers["engagement_level"].pk,
-        "activity_areas": [a.pk for a in answers["activity_areas"]],
-        "submission_key": str(uuid.uuid4()),
-    }
-    data.update(changes)
-    return data
 
 
 def input_values(html: str) -> dict[str, str | None]:
@@ -179,7 +148,7 @@ def test_the_phone_form_has_sensible_defaults(client, sign_in, ambassador, answe
 
 def test_logging_a_contact_on_the_phone_form(client, sign_in, ambassador, answers):
     sign_in(ambassador.user)
-    response = client.post("/ambassador/contacts/new/", form_data(answers))
+    response = client.post("/ambassador/contacts/new/", contact_form_data(answers))
     contact = Contact.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/ambassador/contacts/{contact.pk}/"
@@ -187,7 +156,7 @@ def test_logging_a_contact_on_the_phone_form(client, sign_in, ambassador, answer
 
 def test_a_double_tap_creates_one_contact(client, sign_in, ambassador, answers):
     sign_in(ambassador.user)
-    data = form_data(answers)
+    data = contact_form_data(answers)
     first = client.post("/ambassador/contacts/new/", data)
     second = client.post("/ambassador/contacts/new/", data)
     assert first.status_code == second.status_code == 302
@@ -197,7 +166,7 @@ def test_a_double_tap_creates_one_contact(client, sign_in, ambassador, answers):
 
 def test_errors_keep_every_answer(client, sign_in, ambassador, answers):
     sign_in(ambassador.user)
-    data = form_data(
+    data = contact_form_data(
         answers,
         people_reached="lots",
         topics="Speeding in villages",
@@ -218,7 +187,7 @@ def test_errors_keep_every_answer(client, sign_in, ambassador, answers):
 
 def test_a_rule_broken_in_the_service_shows_next_to_its_field(client, sign_in, ambassador, answers):
     sign_in(ambassador.user)
-    data = form_data(answers, raise_with_commissioner="on", raise_summary="")
+    data = contact_form_data(answers, raise_with_commissioner="on", raise_summary="")
     response = client.post("/ambassador/contacts/new/", data)
     assert response.status_code == 400
     assert "Enter a short summary of the issue for the Commissioner" in response.content.decode()

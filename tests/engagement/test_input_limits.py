@@ -10,31 +10,14 @@ from django.utils import timezone
 
 from engagement.forms import ContactForm, OrganisationForm
 from engagement.models import Contact, Organisation
+from tests.engagement.conftest import contact_form_data
 from tests.engagement.factories import (
-    ActivityAreaFactory,
     ContactFactory,
-    EngagementLevelFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 HUGE = 99999999999999999999999
-
-
-@pytest.fixture
-def payload(ambassador):
-    EngagementLevelFactory(name="Consult")
-    ActivityAreaFactory(number=2)
-    return {
-        "occurred_on": timezone.localdate().isoformat(),
-        "policing_area": ambassador.policing_area.slug,
-        "who": "Farmers at the livestock market",
-        "people_reached": 25,
-        "method": "event",
-        "engagement_level": "Consult",
-        "activity_areas": [2],
-        "submission_key": str(uuid.uuid4()),
-    }
 
 
 def post_json(client, headers, body: str, url="/api/v1/contacts/"):
@@ -265,33 +248,10 @@ def test_identifiers_not_in_their_format_are_refused(field, value):
 # --- the phone form -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def answers(ambassador):
-    return {
-        "policing_area": ambassador.policing_area,
-        "who": "Parents at the school gate",
-        "people_reached": 12,
-        "method": Contact.Method.STREET,
-        "engagement_level": EngagementLevelFactory(),
-        "activity_areas": [ActivityAreaFactory(number=4, name="Children and young people")],
-    }
-
-
 def form_data(answers, day, month, year, **changes):
-    data = {
-        "occurred_on_0": day,
-        "occurred_on_1": month,
-        "occurred_on_2": year,
-        "policing_area": answers["policing_area"].pk,
-        "who": answers["who"],
-        "people_reached": answers["people_reached"],
-        "method": answers["method"],
-        "engagement_level": answers["engagement_level"].pk,
-        "activity_areas": [a.pk for a in answers["activity_areas"]],
-        "submission_key": str(uuid.uuid4()),
-    }
-    data.update(changes)
-    return data
+    """The phone form's POST with the date typed as given."""
+    typed = {"occurred_on_0": day, "occurred_on_1": month, "occurred_on_2": year}
+    return contact_form_data(answers, **typed, **changes)
 
 
 def date_errors(answers, day, month, year) -> list[str]:

@@ -5,7 +5,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from engagement.admin import RecordRulesMixin
 
 from . import workflow
-from .models import AnswerScale, Consultation, Question, QuestionOption, ScalePoint
+from .equality import VIEW_RAW, record_equality_access
+from .models import (
+    AnswerScale,
+    Consultation,
+    EqualityAccess,
+    EqualityAnswers,
+    Question,
+    QuestionOption,
+    ScalePoint,
+)
 from .rules import BUILD_CONSULTATIONS
 from .services import move_consultation
 
@@ -105,3 +114,69 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EqualityAnswers)
+class EqualityAnswersAdmin(ReadOnlyAdmin):
+    """Raw special category data: only for people given the permission by name, and every
+    look at a list or a record is logged."""
+
+    list_display = (
+        "response",
+        "age_band",
+        "sex",
+        "gender_same_as_birth",
+        "ethnicity",
+        "disability",
+        "religion",
+        "sexual_orientation",
+    )
+    list_filter = ("response__consultation",)
+    list_select_related = ("response__consultation",)
+    search_fields = ("response__consultation__title",)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(VIEW_RAW)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            chosen = request.GET.get("response__consultation__id__exact", "")
+            consultation = (
+                Consultation.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+            )
+            record_equality_access(
+                consultation=consultation, by=request.user, action=EqualityAccess.Action.VIEWED
+            )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = getattr(response, "context_data", {}).get("original")
+        if response.status_code == 200 and original is not None:
+            record_equality_access(
+                consultation=original.response.consultation,
+                by=request.user,
+                action=EqualityAccess.Action.VIEWED,
+            )
+        return response
+
+
+@admin.register(EqualityAccess)
+class EqualityAccessAdmin(ReadOnlyAdmin):
+    list_display = ("at", "user", "action", "consultation")
+    list_filter = ("action",)
+    list_select_related = ("user", "consultation")
+    search_fields = ("user__email", "consultation__title")
+    date_hierarchy = "at"

@@ -426,3 +426,138 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"Answer to {self.question}"
+
+
+class EqualityAnswers(models.Model):
+    """One respondent's answers to the optional equality-monitoring questions.
+
+    Special category data (UK GDPR article 9), kept apart from the answers to the consultation:
+    whoever reads those does not read these. Only people named in the admin hold the permission
+    to see them raw, and no role gets it through a wildcard; everyone else sees the fixed tables
+    of consultations/equality.py, in groups of 10 or more. Every answer is optional.
+    """
+
+    class AgeBand(models.TextChoices):
+        UNDER_16 = "under_16", _("Under 16")
+        # The 2008 joint strategy finds people aged 16 to 19 among the least likely to report.
+        AGE_16_19 = "16_19", _("16 to 19")
+        AGE_20_24 = "20_24", _("20 to 24")
+        AGE_25_34 = "25_34", _("25 to 34")
+        AGE_35_44 = "35_44", _("35 to 44")
+        AGE_45_54 = "45_54", _("45 to 54")
+        AGE_55_64 = "55_64", _("55 to 64")
+        AGE_65_74 = "65_74", _("65 to 74")
+        AGE_75_PLUS = "75_plus", _("75 or over")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    class YesNo(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    # The high-level groups of the 2021 census in England and Wales.
+    class Ethnicity(models.TextChoices):
+        ASIAN = "asian", _("Asian, Asian British or Asian Welsh")
+        BLACK = "black", _("Black, Black British, Black Welsh, Caribbean or African")
+        MIXED = "mixed", _("Mixed or multiple ethnic groups")
+        WHITE = "white", _("White")
+        OTHER = "other", _("Other ethnic group")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    class Religion(models.TextChoices):
+        NONE = "none", _("No religion")
+        CHRISTIAN = "christian", _("Christian")
+        BUDDHIST = "buddhist", _("Buddhist")
+        HINDU = "hindu", _("Hindu")
+        JEWISH = "jewish", _("Jewish")
+        MUSLIM = "muslim", _("Muslim")
+        SIKH = "sikh", _("Sikh")
+        OTHER = "other", _("Any other religion")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    class SexualOrientation(models.TextChoices):
+        STRAIGHT = "straight", _("Straight or heterosexual")
+        GAY_LESBIAN = "gay_lesbian", _("Gay or lesbian")
+        BISEXUAL = "bisexual", _("Bisexual")
+        OTHER = "other", _("Another sexual orientation")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    response = models.OneToOneField(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="equality"
+    )
+    age_band = models.CharField(_("age"), max_length=20, choices=AgeBand.choices, blank=True)
+    sex = models.CharField(_("sex"), max_length=20, choices=Sex.choices, blank=True)
+    gender_same_as_birth = models.CharField(
+        _("gender the same as the sex registered at birth"),
+        max_length=20,
+        choices=YesNo.choices,
+        blank=True,
+    )
+    ethnicity = models.CharField(
+        _("ethnic group"), max_length=20, choices=Ethnicity.choices, blank=True
+    )
+    disability = models.CharField(_("disabled"), max_length=20, choices=YesNo.choices, blank=True)
+    religion = models.CharField(_("religion"), max_length=20, choices=Religion.choices, blank=True)
+    sexual_orientation = models.CharField(
+        _("sexual orientation"), max_length=20, choices=SexualOrientation.choices, blank=True
+    )
+    groups = models.ManyToManyField(
+        "engagement.ReachedGroup",
+        verbose_name=_("groups they belong to"),
+        related_name="equality_answers",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("equality monitoring answers")
+        verbose_name_plural = _("equality monitoring answers")
+        ordering = ["-id"]
+        # Only the two named permissions exist, so no ordinary model permission can open them.
+        default_permissions = ()
+        permissions = [
+            ("view_equality_answers", "Can see raw equality monitoring answers"),
+            ("export_equality_answers", "Can export raw equality monitoring answers"),
+        ]
+
+    def __str__(self):
+        return f"Equality monitoring answers of response {self.response_id}"
+
+
+class EqualityAccess(models.Model):
+    """Who viewed or exported raw equality-monitoring answers, and when. Nobody edits it."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("Viewed")
+        EXPORTED = "exported", _("Exported")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    consultation = models.ForeignKey(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.PROTECT,
+        related_name="equality_accesses",
+        null=True,
+        blank=True,
+        help_text=_("Empty when the answers to every consultation were listed"),
+    )
+    action = models.CharField(_("what they did"), max_length=20, choices=Action.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("access to equality monitoring answers")
+        verbose_name_plural = _("access to equality monitoring answers")
+        ordering = ["-at", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.user} {self.get_action_display().lower()} {self.at:%d %B %Y %H:%M}"

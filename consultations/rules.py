@@ -21,5 +21,19 @@ RULES = {
     workflow.WITHDRAW: may_build,
 }
 
+# Results and raw answers. Respondents' email addresses are personal data: only those who build
+# consultations (and write to respondents about the outcome) see them in an export.
+SEE_RESULTS = "consultations.see_results"
+EXPORT_RESPONSES = "consultations.export_responses"
+SEE_RESPONDENT_EMAILS = "consultations.see_respondent_emails"
+may_see_results = staff_holding("consultations.view_response")
+RULES.update(
+    {
+        SEE_RESULTS: may_see_results,
+        EXPORT_RESPONSES: may_see_results & may_build,
+        SEE_RESPONDENT_EMAILS: may_see_results & may_build,
+    }
+)
+
 for _name, _predicate in RULES.items():
     rules.set_perm(_name, _predicate)

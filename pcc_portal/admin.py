@@ -8,6 +8,7 @@ from .calendar_feeds import revoke_calendar_feed
 from .models import (
     Aim,
     CalendarFeed,
+    Decision,
     DeviceToken,
     LocalAuthority,
     Objective,
@@ -228,6 +229,28 @@ class StaffMemberAdmin(admin.ModelAdmin):
     search_fields = ("name", "initials", "job_title", "user__email")
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ("reference", "title", "decided_on", "decided_by", "is_public")
+    list_filter = ("is_public", "decided_on")
+    search_fields = ("reference", "title", "summary", "decided_by")
+    date_hierarchy = "decided_on"
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("reference", "title", "decided_on", "decided_by")}),
+        ("What was decided", {"fields": ("summary", "document")}),
+        ("Publishing", {"fields": ("is_public", "created_at", "updated_at")}),
+    )
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        office = OfficeProfile.objects.get_current()
+        # Most decisions are the office holder's own; a deputy's or a delegated one is typed in.
+        holder = ", ".join(part for part in (office.holder_name, office.holder_title) if part)
+        initial.setdefault("decided_by", holder)
+        return initial
 
 
 from .mail import admin as mail_admin  # noqa: E402,F401  (registers OutboundMessage)

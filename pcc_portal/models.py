@@ -3,25 +3,30 @@ Plan's aims and objectives that every action, grant and consultation links to.""
 
 import hashlib
 import secrets
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .limits import LimitedTextField
 from .querysets import (
     CalendarFeedQuerySet,
+    DecisionQuerySet,
     DeviceTokenQuerySet,
     OfficeProfileManager,
     PolicingAreaQuerySet,
     UserManager,
 )
-from .uploads import validate_logo
+from .uploads import validate_document, validate_logo
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -507,3 +512,101 @@ class OutboundMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} (to {self.to_email})"
+
+
+def decision_report_path(decision, filename: str) -> str:
+    """Where a decision's report is stored. Files in the default storage are open to whoever
+    has their address, so the address holds a part nobody can guess: a report uploaded before
+    its decision is made public cannot be found from the reference or the file's name."""
+    return f"decisions/{secrets.token_urlsafe(16)}/{filename}"
+
+
+def decision_slug(reference: str) -> str:
+    """A decision's address from its reference: "DN 2015/042" -> "dn-2015-042" (slugify alone
+    would run 2015 and 042 together)."""
+    return slugify(reference.replace("/", " "))[:60]
+
+
+class Decision(models.Model):
+    """A decision of the office, as published in its register; consultation outcomes, grant
+    decisions and the precept link to theirs."""
+
+    reference = models.CharField(
+        _("reference"), max_length=40, unique=True, help_text=_("e.g. DN 2015/042")
+    )
+    slug = models.SlugField(_("address"), max_length=60, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=255)
+    decided_on = models.DateField(_("date decided"))
+    decided_by = models.CharField(
+        _("decided by"),
+        max_length=200,
+        help_text=_("The office holder's name and title, e.g. Alex Holder, Commissioner"),
+    )
+    summary = LimitedTextField(
+        _("summary"),
+        max_length=5000,
+        help_text=_("What was decided and why, in plain English"),
+    )
+    document = models.FileField(
+        _("report"),
+        upload_to=decision_report_path,
+        max_length=255,
+        blank=True,
+        validators=[validate_document],
+        help_text=_("The decision report: PDF, Word or OpenDocument text, at most 20 MB"),
+    )
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Shown in the public decisions register"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = DecisionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-decided_on", "-reference"]
+        indexes = [
+            models.Index(fields=["is_public", "-decided_on"], name="decision_public_newest_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.slug = decision_slug(self.reference)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("pcc_portal:decision_detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        self.slug = decision_slug(self.reference)
+        if not self.slug:
+            raise ValidationError({"reference": _("Enter a reference with letters or numbers")})
+        # The same reference is refused by its unique check; this is one that differs only in
+        # punctuation or case, which would share its address.
+        twins = (
+            Decision.objects.filter(slug=self.slug)
+            .exclude(pk=self.pk)
+            .exclude(reference=self.reference)
+        )
+        if twins.exists():
+            raise ValidationError(
+                {
+                    "reference": _(
+                        "A decision with a reference that differs only in punctuation already "
+                        "exists"
+                    )
+                }
+            )
+
+    @property
+    def document_kind(self) -> str:
+        """The report's format in the words of a download link: "PDF", "DOCX"."""
+        return PurePosixPath(self.document.name).suffix.lstrip(".").upper()

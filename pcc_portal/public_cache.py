@@ -31,6 +31,7 @@ from django.http import HttpResponse
 
 OFFICE = "office"  # the office's profile: every page shows it
 PAGES = "pages"  # the office's own pages (accessibility statement, privacy notice)
+DECISIONS = "decisions"  # the public decisions register
 ANY = "any"  # bumped with every kind: for a page that shows a bit of everything (home)
 
 OFFICE_SECONDS = 3600
@@ -115,10 +116,11 @@ def invalidate_on(
 
 def watch_portal_records() -> None:
     """The portal's own records that public pages show. Called from PortalConfig.ready()."""
-    from .models import OfficeProfile, SitePage
+    from .models import Decision, OfficeProfile, SitePage
 
     invalidate_on(OfficeProfile, OFFICE)
     invalidate_on(SitePage, PAGES)
+    invalidate_on(Decision, DECISIONS)
 
 
 # --- Cached values ------------------------------------------------------------------------------

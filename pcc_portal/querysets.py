@@ -71,3 +71,25 @@ class CalendarFeedQuerySet(models.QuerySet):
 
     def for_user(self, user):
         return self.filter(user=user)
+
+
+# A search of more words than this is cut short: each word is one more condition on every row.
+SEARCH_MAX_WORDS = 10
+
+
+class DecisionQuerySet(models.QuerySet):
+    def public(self):
+        """Decisions the office has published; the rest are seen in the admin only."""
+        return self.filter(is_public=True)
+
+    def newest_first(self):
+        return self.order_by("-decided_on", "-reference", "-pk")
+
+    def matching(self, words: str):
+        """Decisions whose title, summary or reference holds every one of these words."""
+        found = self
+        for word in words.split()[:SEARCH_MAX_WORDS]:
+            found = found.filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(reference__icontains=word)
+            )
+        return found

@@ -62,6 +62,20 @@ def register_role_permissions(app_label: str, patterns: dict[str, Iterable[str]]
     role_permissions.register(app_label, {role: tuple(p) for role, p in patterns.items()})
 
 
+# key: an app label; value: the "app_label.codename" permissions only named people hold. No role
+# gets one through a wildcard, the Administrator's "*" included: a role holds it only by naming it
+# exactly, and otherwise it is given to a person in the admin (special category data, say).
+named_only_permissions = Registry()
+
+
+def register_named_only_permissions(app_label: str, codenames: Iterable[str]) -> None:
+    named_only_permissions.register(app_label, frozenset(f"{app_label}.{c}" for c in codenames))
+
+
+def is_named_only(permission: str) -> bool:
+    return any(permission in names for names in named_only_permissions.values())
+
+
 # --- Menus --------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ without a hand-written step.
 from dataclasses import dataclass
 from fnmatch import fnmatch
 
-from .registry import role_permissions
+from .registry import is_named_only, role_permissions
 
 # The reference data everybody who works for the office reads.
 REFERENCE = (
@@ -67,10 +67,16 @@ PERFORMANCE_OFFICER = Role(
 )
 STAFF_OFFICER = Role(
     "Staff officer",
-    "Supports the office holder: the queue of raised issues, the office's pages and areas.",
+    "Supports the office holder: the queue of raised issues, the office's pages and areas, "
+    "and the register of decisions.",
     REFERENCE
-    + edit("pcc_portal.policingarea", "pcc_portal.localauthority", "pcc_portal.sitepage")
-    + ("pcc_portal.change_officeprofile",),
+    + edit(
+        "pcc_portal.policingarea",
+        "pcc_portal.localauthority",
+        "pcc_portal.sitepage",
+        "pcc_portal.decision",
+    )
+    + ("pcc_portal.change_officeprofile", "pcc_portal.view_decision"),
     staff=True,
 )
 COMMISSIONER = Role(
@@ -119,11 +125,17 @@ def patterns_of(role: Role) -> tuple[str, ...]:
 
 
 def matches(role: Role, app_label: str, codename: str) -> bool:
-    """True if a pattern grants the permission and no "!pattern" takes it away."""
+    """True if a pattern grants the permission and no "!pattern" takes it away.
+
+    A permission for named people only (`registry.named_only_permissions`) is matched by no
+    wildcard: only a pattern that spells it out.
+    """
     patterns = patterns_of(role)
+    name = f"{app_label}.{codename}"
+    if is_named_only(name):
+        return name in patterns and f"!{name}" not in patterns
     if "*" in patterns:
         return True
-    name = f"{app_label}.{codename}"
     granted = any(fnmatch(name, p) for p in patterns if not p.startswith("!"))
     denied = any(fnmatch(name, p[1:]) for p in patterns if p.startswith("!"))
     return granted and not denied

@@ -13,17 +13,25 @@ import re
 import shlex
 import subprocess  # noqa: S404
 import tempfile
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+# Word and OpenDocument files are ZIP archives, and Word 97-2003 files OLE compound files: what
+# the archive holds (ARCHIVE_CHECKS) decides whether it really is the document it is called.
+ZIP = b"PK\x03\x04"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Each kind of file the portal accepts: the first bytes it starts with and its content type.
 SIGNATURES = {
     ".png": [b"\x89PNG\r\n\x1a\n"],
     ".jpg": [b"\xff\xd8\xff"],
     ".jpeg": [b"\xff\xd8\xff"],
     ".pdf": [b"%PDF-"],
+    ".doc": [OLE],
+    ".docx": [ZIP],
+    ".odt": [ZIP],
 }
 CONTENT_TYPES = [
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -42,7 +50,11 @@ MARKUP_START = re.compile(
 )
 MARKUP_ANYWHERE = re.compile(rb"<\s*(?:svg|html|script|body|iframe|object|embed)[\s/>]", re.I)
 LOGO_MAX_BYTES = 1024 * 1024
+# A report, a draft plan or a precept proposal, as the office publishes it.
+DOCUMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".odt"}
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 HEAD_BYTES = 1024
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
 def _head(upload, size=HEAD_BYTES) -> bytes:
@@ -78,7 +90,36 @@ def check_upload(upload, *, allowed: set[str], max_bytes: int) -> None:
         raise ValidationError(f"The selected file is a web page or drawing, not a {kinds}")
     if not any(head.startswith(sig) for sig in SIGNATURES.get(extension, [])):
         raise ValidationError(f"The selected file is not a real {extension.lstrip('.').upper()}")
+    if extension in ARCHIVE_CHECKS and not _archive_holds(upload, ARCHIVE_CHECKS[extension]):
+        raise ValidationError(f"The selected file is not a real {extension.lstrip('.').upper()}")
     scan_for_viruses(upload)
+
+
+def _is_docx(archive: zipfile.ZipFile) -> bool:
+    names = set(archive.namelist())
+    return {"[Content_Types].xml", "word/document.xml"} <= names
+
+
+def _is_odt(archive: zipfile.ZipFile) -> bool:
+    # The OpenDocument format puts an uncompressed "mimetype" entry first, naming the kind.
+    entries = archive.infolist()
+    if not entries or entries[0].filename != "mimetype" or entries[0].file_size > 100:
+        return False
+    return archive.read(entries[0]).strip() == ODT_MIMETYPE
+
+
+ARCHIVE_CHECKS = {".docx": _is_docx, ".odt": _is_odt}
+
+
+def _archive_holds(upload, check) -> bool:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            return check(archive)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+        return False
+    finally:
+        upload.seek(0)
 
 
 def scan_for_viruses(upload) -> None:
@@ -100,3 +141,8 @@ def scan_for_viruses(upload) -> None:
 
 def validate_logo(upload) -> None:
     check_upload(upload, allowed={".png", ".jpg", ".jpeg"}, max_bytes=LOGO_MAX_BYTES)
+
+
+def validate_document(upload) -> None:
+    """A PDF, Word or OpenDocument text file: never markup, never anything else."""
+    check_upload(upload, allowed=DOCUMENT_EXTENSIONS, max_bytes=DOCUMENT_MAX_BYTES)

@@ -16,6 +16,8 @@ app_urls = (
         path("", views.home, name="home"),
         path("accessibility/", views.site_page, {"slug": "accessibility"}, name="accessibility"),
         path("privacy/", views.site_page, {"slug": "privacy"}, name="privacy"),
+        path("decisions/", views.decision_list, name="decision_list"),
+        path("decisions/<slug:slug>/", views.decision_detail, name="decision_detail"),
         path("account/", views.account, name="account"),
         path("account/start/", views.landing, name="landing"),
         path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
@@ -57,6 +59,8 @@ app_urls = (
 urlpatterns = [
     path("", include(app_urls)),
     path("", include("engagement.urls")),
+    path("", include("consultations.urls")),
+    path("", include("consultations.staff_urls")),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page names; temporary, as the file's name
     # changes with its content.

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import Context, Template
@@ -23,9 +24,9 @@ from .forms import (
     ResetRequestForm,
     SignInForm,
 )
-from .models import CalendarFeed, DeviceToken, OfficeProfile, SitePage
+from .models import CalendarFeed, Decision, DeviceToken, OfficeProfile, SitePage
 from .navigation import landing_url_for
-from .public_cache import ANY, PAGES, cached_for_visitors
+from .public_cache import ANY, DECISIONS, MAX_QUERY_VALUE, PAGES, cached_for_visitors
 from .registry import home_sections, parts_of
 from .services import issue_device_token, revoke_device_token
 
@@ -206,3 +207,25 @@ def office_theme(request):
     """The office's colour as a CSS custom property, so a new colour needs no rebuild."""
     colour = OfficeProfile.objects.get_current().brand_colour or "#1d3557"
     return HttpResponse(f":root{{--office-brand:{colour}}}\n", content_type="text/css")
+
+
+DECISIONS_PER_PAGE = 20
+
+
+@require_GET
+@cached_for_visitors(DECISIONS, query=("q", "page"))
+def decision_list(request):
+    """The decisions register: what the office has published, the latest first, searchable by
+    the words of a title, summary or reference."""
+    words = request.GET.get("q", "").strip()[:MAX_QUERY_VALUE]
+    decisions = Decision.objects.public().matching(words).newest_first()
+    page = Paginator(decisions, DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "pcc_portal/decision_list.html", {"page": page, "words": words})
+
+
+@require_GET
+@cached_for_visitors(DECISIONS)
+def decision_detail(request, slug):
+    # Staff see a decision that is not yet public in the admin; here it is not there for anyone.
+    decision = get_object_or_404(Decision.objects.public(), slug=slug)
+    return render(request, "pcc_portal/decision_detail.html", {"decision": decision})

@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pcc_portal.navigation import landing_url_for, menu_for
 from pcc_portal.registry import navigation
 from pcc_portal.roles import ROLES
+from tests.consultations.factories import QuestionFactory
 from tests.engagement.factories import AmbassadorFactory, ContactFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,15 +39,26 @@ def records(reference_data):
         contact=contact, summary="Speeding outside the school", by=contact.ambassador.user
     )
     event = EventFactory()
+    question = QuestionFactory()
+    consultation = question.consultation.pk
     return {
         "pk": {"engagement:issue_detail": issue.pk, "engagement:event_change": event.pk},
         "default_pk": contact.pk,
+        # A consultation's staff pages take the consultation (and a question of it).
+        "kwargs": {
+            "consultations_staff:results": {"pk": consultation},
+            "consultations_staff:export_csv": {"pk": consultation},
+            "consultations_staff:export_xlsx": {"pk": consultation},
+            "consultations_staff:text_answers": {"pk": consultation, "question_pk": question.pk},
+        },
     }
 
 
 def url_of(name, converters, records):
     if not converters:
         return reverse(name)
+    if name in records["kwargs"]:
+        return reverse(name, kwargs=records["kwargs"][name])
     assert converters == ("pk",), f"teach this test how to make the arguments of {name}"
     pk = records["pk"].get(name, records["default_pk"])
     return reverse(name, kwargs={"pk": pk})

@@ -257,6 +257,10 @@ SIGN_IN_ACCOUNT_MAX_DELAY_SECONDS = env.int("SIGN_IN_ACCOUNT_MAX_DELAY_SECONDS",
 # Set to the number of proxies in front of the portal (load balancer = 1); only then is
 # X-Forwarded-For believed.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Public forms (decision 20): more submissions than this from one client in a minute get a 429;
+# a consultation answered faster than this after its form was drawn is flagged, never refused.
+CONSULTATION_FLOOD_PER_MINUTE = env.int("CONSULTATION_FLOOD_PER_MINUTE", default=30)
+CONSULTATION_MIN_SECONDS = env.int("CONSULTATION_MIN_SECONDS", default=5)
 
 # --- Security headers -----------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

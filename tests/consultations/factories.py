@@ -55,3 +55,11 @@ def confidence_question(consultation, position=1) -> Question:
     )
     question.measure_points.set(scale.points.filter(label__in=["Excellent", "Good"]))
     return question
+
+
+def choice_question(consultation, labels, *, kind=Question.Kind.SINGLE_CHOICE, **kwargs):
+    """A single- or multiple-choice question with its options, in the order given."""
+    question = QuestionFactory(consultation=consultation, kind=kind, **kwargs)
+    for position, label in enumerate(labels, start=1):
+        OptionFactory(question=question, position=position, label=label)
+    return question

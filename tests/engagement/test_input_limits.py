@@ -180,24 +180,13 @@ def test_the_model_limits_every_free_text_field():
         (" 1123456 ", "1123456", "GB-CHC-1123456"),
         ("1123456-1", "1123456-1", "GB-CHC-1123456-1"),
         ("222401", "222401", "GB-CHC-222401"),
-    ],
-)
-def test_a_charity_number_is_normalised_so_the_org_id_is_stable(number, normal, org_id):
-    organisation = Organisation(name="A charity", kind="voluntary", charity_number=number)
-    organisation.full_clean()
-    assert organisation.charity_number == normal
-    assert organisation.org_id == org_id
-
-
-@pytest.mark.parametrize(
-    "number, normal, org_id",
-    [
+        # Scottish and Northern Irish charities get their own regulator's org id.
         ("sc123456", "SC123456", "GB-SC-SC123456"),
         ("SC 012345", "SC012345", "GB-SC-SC012345"),
         ("NIC100012", "NIC100012", "GB-NIC-100012"),
     ],
 )
-def test_scottish_and_northern_irish_charities_get_their_regulators_org_id(number, normal, org_id):
+def test_a_charity_number_is_normalised_so_the_org_id_is_stable(number, normal, org_id):
     organisation = Organisation(name="A charity", kind="voluntary", charity_number=number)
     organisation.full_clean()
     assert organisation.charity_number == normal

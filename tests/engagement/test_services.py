@@ -278,7 +278,9 @@ def test_an_issue_cannot_be_raised_once_the_contact_is_closed_to_its_ambassador(
         raise_issue(contact=contact, summary="Too late", by=ambassador.user)
 
 
-def test_the_phone_form_raises_through_the_service(client, sign_in, ambassador, monkeypatch):
+@pytest.fixture
+def raise_issue_calls(monkeypatch) -> list[dict]:
+    """The keyword arguments of each call to services.raise_issue, which still does its work."""
     called = []
     real = services.raise_issue
 
@@ -287,6 +289,11 @@ def test_the_phone_form_raises_through_the_service(client, sign_in, ambassador, 
         return real(**kwargs)
 
     monkeypatch.setattr(services, "raise_issue", spy)
+    return called
+
+
+def test_the_phone_form_raises_through_the_service(client, sign_in, ambassador, raise_issue_calls):
+    called = raise_issue_calls
     level, area = EngagementLevelFactory(), ActivityAreaFactory()
     today = timezone.localdate()
     sign_in(ambassador.user)
@@ -312,19 +319,14 @@ def test_the_phone_form_raises_through_the_service(client, sign_in, ambassador, 
     assert called[0]["by"] == ambassador.user
 
 
-def test_the_demo_data_raises_its_issues_through_the_service(reference_data, monkeypatch):
+def test_the_demo_data_raises_its_issues_through_the_service(
+    reference_data, monkeypatch, raise_issue_calls
+):
     import io
 
     from engagement import demo
 
-    called = []
-    real = services.raise_issue
-
-    def spy(**kwargs):
-        called.append(kwargs)
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "raise_issue", spy)
+    called = raise_issue_calls
     monkeypatch.setattr(demo, "CONTACTS_PER_AMBASSADOR", 13)
     ambassador = AmbassadorFactory()
     local = [OrganisationFactory(policing_areas=[ambassador.policing_area])]

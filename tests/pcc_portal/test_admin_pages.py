@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -19,11 +20,13 @@ from django_celery_beat.models import (
 )
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from consultations.models import EqualityAccess, EqualityAnswers, Response
 from engagement.models import WorkPlanReview
 from engagement.services import move_issue
 from engagement.workflow import IssueStatus
 from pcc_portal.calendar_feeds import issue_calendar_feed
 from pcc_portal.mail.services import send_email
+from pcc_portal.models import Decision
 from pcc_portal.services import issue_device_token
 from tests.consultations.factories import ConsultationFactory, OptionFactory, confidence_question
 from tests.engagement.factories import (
@@ -76,9 +79,28 @@ def one_of_each(reference_data, administrator):
     consultation = ConsultationFactory(owner=administrator)
     confidence_question(consultation)
     OptionFactory(question__consultation=consultation)
+    # Raw equality answers open to no role: the administrator here is named for them.
+    equality = EqualityAnswers.objects.create(
+        response=Response.objects.create(consultation=consultation), sex="female"
+    )
+    administrator.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="consultations", codename="view_equality_answers"
+        )
+    )
+    EqualityAccess.objects.create(
+        user=administrator, consultation=equality.response.consultation, action="viewed"
+    )
     # The portal's own records that the reference data does not hold.
     issue_device_token(user=administrator, name="Phone", verified=True)
     issue_calendar_feed(user=administrator, verified=True)
+    Decision.objects.create(
+        reference="DN 2015/042",
+        title="Precept for 2015 to 2016",
+        decided_on=now.date(),
+        decided_by="The office holder",
+        summary="The precept rises by 1.99%.",
+    )
     send_email(
         to="someone@example.org",
         subject="Your issue was answered",

@@ -1,0 +1,26 @@
+"""The staff pages of consultations, included by the root URLconf."""
+
+from django.urls import path
+
+from . import staff_views
+
+app_name = "consultations_staff"
+urlpatterns = [
+    path("staff/consultations/", staff_views.consultation_list, name="list"),
+    path(
+        "staff/consultations/<int:pk>/results/",
+        staff_views.consultation_results_page,
+        name="results",
+    ),
+    path(
+        "staff/consultations/<int:pk>/results/questions/<int:question_pk>/answers/",
+        staff_views.text_answer_list,
+        name="text_answers",
+    ),
+    path("staff/consultations/<int:pk>/responses.csv", staff_views.export_csv, name="export_csv"),
+    path(
+        "staff/consultations/<int:pk>/responses.xlsx",
+        staff_views.export_xlsx,
+        name="export_xlsx",
+    ),
+]

@@ -1,21 +1,28 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from engagement.admin import RecordRulesMixin
 
-from . import workflow
+from . import editing, workflow
 from .equality import VIEW_RAW, record_equality_access
 from .models import (
     AnswerScale,
     Consultation,
     EqualityAccess,
     EqualityAnswers,
+    Outcome,
     Question,
     QuestionOption,
     ScalePoint,
 )
-from .rules import BUILD_CONSULTATIONS
+from .outcomes import check_closed, publish_outcome, write_outcome
+from .rules import BUILD_CONSULTATIONS, PUBLISH_OUTCOME, RECORD_OUTCOME_DECISION
 from .services import move_consultation
 
 
@@ -38,6 +45,12 @@ class QuestionInline(admin.TabularInline):
     fields = ("position", "text", "kind", "required", "scale")
     show_change_link = True
     autocomplete_fields = ("scale",)
+
+    def has_delete_permission(self, request, obj=None):
+        # obj is the consultation: once it has responses its questions stay (editing.py).
+        if obj is not None and obj.has_responses():
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 def _move(to: str, label: str):
@@ -65,7 +78,15 @@ class ConsultationAdmin(RecordRulesMixin, SimpleHistoryAdmin):
 
     change_rule = BUILD_CONSULTATIONS
     delete_rule = BUILD_CONSULTATIONS
-    list_display = ("title", "status", "opens_at", "closes_at", "owner", "sensitive")
+    list_display = (
+        "title",
+        "status",
+        "opens_at",
+        "closes_at",
+        "owner",
+        "sensitive",
+        "feedback_overdue",
+    )
     list_filter = ("status", "sensitive", "activity_areas")
     list_select_related = ("owner",)
     search_fields = ("title", "summary", "slug")
@@ -91,10 +112,37 @@ class ConsultationAdmin(RecordRulesMixin, SimpleHistoryAdmin):
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
 
+    def get_queryset(self, request):
+        # One subquery for the whole list: the overdue rule is the queryset's.
+        overdue = Consultation.objects.feedback_overdue(timezone.now()).filter(pk=OuterRef("pk"))
+        return super().get_queryset(request).annotate(is_feedback_overdue=Exists(overdue))
+
+    @admin.display(boolean=True, description="Feedback overdue")
+    def feedback_overdue(self, obj):
+        return obj.is_feedback_overdue
+
 
 class QuestionOptionInline(admin.TabularInline):
     model = QuestionOption
     extra = 2
+
+    def has_delete_permission(self, request, obj=None):
+        # obj is the question: once its consultation has responses its options stay.
+        if obj is not None and obj.consultation.has_responses():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+def _delete_unanswered_questions(modeladmin, request, queryset):
+    """Django's "delete selected", leaving out (and saying so) the questions of consultations
+    that have responses, rather than refusing the lot with a bare "permission denied"."""
+    kept = queryset.filter(consultation__responses__isnull=False).distinct()
+    if kept.exists():
+        modeladmin.message_user(request, editing.QUESTION_KEPT, level=messages.ERROR)
+        queryset = queryset.exclude(pk__in=kept.values("pk"))
+    if not queryset.exists():
+        return None
+    return delete_selected(modeladmin, request, queryset)
 
 
 @admin.register(Question)
@@ -113,7 +161,30 @@ class QuestionAdmin(SimpleHistoryAdmin):
         return request.user.has_perm(BUILD_CONSULTATIONS, obj.consultation)
 
     def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.consultation.has_responses():
+            return False
         return self.has_change_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        question = self.get_object(request, object_id)
+        if request.method == "GET" and question and question.consultation.has_responses():
+            self.message_user(request, editing.QUESTION_KEPT, level=messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (_delete_unanswered_questions, name, description)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        question = self.get_object(request, object_id)
+        if question is not None and question.consultation.has_responses():
+            # Say why rather than show a bare "permission denied" page.
+            self.message_user(request, editing.QUESTION_KEPT, level=messages.ERROR)
+            return redirect("admin:consultations_question_change", question.pk)
+        return super().delete_view(request, object_id, extra_context)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -180,3 +251,98 @@ class EqualityAccessAdmin(ReadOnlyAdmin):
     list_select_related = ("user", "consultation")
     search_fields = ("user__email", "consultation__title")
     date_hierarchy = "at"
+
+
+class OutcomeForm(forms.ModelForm):
+    """Refuses, before saving, what consultations/outcomes.py would refuse: an outcome of a
+    consultation that has not closed, or a second outcome of one consultation."""
+
+    class Meta:
+        model = Outcome
+        fields = ("consultation", "said", "decision", "shaped_by", "decision_record")
+
+    def clean(self):
+        cleaned = super().clean()
+        consultation = cleaned.get("consultation") or getattr(self.instance, "consultation", None)
+        if consultation is not None:
+            try:
+                check_closed(consultation)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(SimpleHistoryAdmin):
+    """ "You said, we did". Saving and publishing call the same services as every other door:
+    engagement officers write and publish; the Commissioner and Deputy record the decision."""
+
+    form = OutcomeForm
+    list_display = ("consultation", "published_at", "decision_record", "updated_at")
+    list_select_related = ("consultation", "decision_record")
+    search_fields = ("consultation__title", "said", "decision")
+    autocomplete_fields = ("consultation",)
+    actions = ["publish"]
+    fields = (
+        "consultation",
+        "said",
+        "decision",
+        "shaped_by",
+        "decision_record",
+        "published_at",
+        "created_at",
+        "updated_at",
+    )
+
+    def _writes_everything(self, request, obj=None) -> bool:
+        return request.user.has_perm(PUBLISH_OUTCOME, obj.consultation if obj else None)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["published_at", "created_at", "updated_at"]
+        if obj is not None:
+            readonly.insert(0, "consultation")
+        if not self._writes_everything(request, obj):
+            readonly[:0] = [f for f in ("consultation", "said", "shaped_by") if f not in readonly]
+        return readonly
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(PUBLISH_OUTCOME)
+
+    def has_change_permission(self, request, obj=None):
+        consultation = obj.consultation if obj else None
+        return self._writes_everything(request, obj) or request.user.has_perm(
+            RECORD_OUTCOME_DECISION, consultation
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # What was published, and emailed, stays on the record.
+        if obj is not None and obj.is_published:
+            return False
+        return self._writes_everything(request, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(PUBLISH_OUTCOME)
+
+    def save_model(self, request, obj, form, change):
+        saved = write_outcome(
+            consultation=obj.consultation,
+            said=obj.said,
+            decision=obj.decision,
+            shaped_by=obj.shaped_by,
+            decision_record=obj.decision_record,
+            by=request.user,
+        )
+        obj.pk, obj.created_at, obj.updated_at = saved.pk, saved.created_at, saved.updated_at
+
+    @admin.action(description="Publish and tell those who asked", permissions=["publish"])
+    def publish(self, request, queryset):
+        for outcome in queryset.select_related("consultation"):
+            try:
+                publish_outcome(outcome=outcome, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                reasons = getattr(error, "messages", None) or [str(error)]
+                self.message_user(
+                    request, f"{outcome.consultation}: {' '.join(reasons)}", level=messages.ERROR
+                )
+            else:
+                self.message_user(request, f"{outcome.consultation}: outcome published")

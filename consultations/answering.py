@@ -84,7 +84,7 @@ class Place:
         if code in (Response.Whereabouts.OUTSIDE, Response.Whereabouts.PREFER_NOT):
             return cls(whereabouts=code)
         kind, _, pk = (code or "").partition(":")
-        if not pk.isdigit() or len(pk) > 18:
+        if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
             return None
         if kind == "area":
             return cls(whereabouts=Response.Whereabouts.IN_AREA, policing_area_id=int(pk))

@@ -19,6 +19,13 @@ class ConsultationsConfig(AppConfig):
         registry.register_role_permissions(self.label, ROLE_PERMISSIONS)
         registry.register_named_only_permissions(self.label, NAMED_ONLY)
         registry.register_reminder_provider(self.label, consultation_reminders)
+        from . import demo
+
+        registry.demo_fillers.register(self.label, demo.fill)
+
+        from . import api
+
+        registry.register_api("consultations", api.ConsultationViewSet, basename="consultation")
         self._plug_in_public_pages(registry)
 
     def _plug_in_public_pages(self, registry):
@@ -37,6 +44,15 @@ class ConsultationsConfig(AppConfig):
                 "staff",
                 rule="consultations.see_results",
                 order=50,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                "Personal data requests",
+                "consultations_staff:people",
+                "staff",
+                rule="consultations.manage_personal_data",
+                order=60,
             )
         )
         registry.register_home_section(

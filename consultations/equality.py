@@ -8,10 +8,10 @@ worked out from the totals and the counts shown. The raw answers are for people 
 admin only, and each look is logged.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
 from django.db.models.functions import Coalesce
@@ -25,6 +25,7 @@ VIEW_RAW = "consultations.view_equality_answers"
 EXPORT_RAW = "consultations.export_equality_answers"
 CANNOT_SEE_RAW = "You cannot see people's equality monitoring answers"
 GROUP_SIZE = 10
+NOT_OFFERED = "Select one of the answers given"
 
 TOTAL = "Total"
 ELSEWHERE = "Outside the area or not said"
@@ -278,3 +279,49 @@ def raw_equality_answers(
 
 def record_equality_access(*, consultation: Consultation | None, by, action: str) -> EqualityAccess:
     return EqualityAccess.objects.create(user=by, consultation=consultation, action=action)
+
+
+def record_equality_answers(*, response, answers: dict) -> EqualityAnswers | None:
+    """Store what one respondent said about themselves, apart from their answers.
+
+    `answers` maps each characteristic's field to its value ("" or absent: not answered), and
+    "groups" to a list of group ids. Nothing answered stores nothing: there is no row to tell
+    that someone skipped the section. Raises ValidationError, keyed by field, for a value not
+    offered; nothing is stored then.
+    """
+    values = {}
+    errors = {}
+    for characteristic in CHARACTERISTICS:
+        if characteristic.choices is None:
+            continue
+        value = answers.get(characteristic.field) or ""
+        if value and value not in characteristic.choices.values:
+            errors[characteristic.field] = NOT_OFFERED
+        values[characteristic.field] = value
+    group_ids = set(answers.get("groups") or ())
+    if group_ids and ReachedGroup.objects.filter(pk__in=group_ids).count() != len(group_ids):
+        errors["groups"] = NOT_OFFERED
+    if errors:
+        raise ValidationError(errors)
+    if not group_ids and not any(values.values()):
+        return None
+    with transaction.atomic():
+        equality = EqualityAnswers.objects.create(response=response, **values)
+        if group_ids:
+            equality.groups.set(group_ids)
+    return equality
+
+
+def raw_answer_rows(answers) -> Iterator[list]:
+    """Raw equality answers (from `raw_equality_answers`, which logs the look) as rows of a
+    spreadsheet, a header first: one row per respondent, by response number."""
+    yield ["Response", *(c.label for c in CHARACTERISTICS), "Policing area"]
+    for equality in answers.order_by("response_id").iterator(chunk_size=2000):
+        values = []
+        for characteristic in CHARACTERISTICS:
+            if characteristic.choices is None:
+                values.append("; ".join(group.name for group in equality.groups.all()))
+            else:
+                values.append(getattr(equality, f"get_{characteristic.field}_display")())
+        area = equality.response.policing_area
+        yield [equality.response_id, *values, area.name if area else ""]

@@ -16,6 +16,16 @@ from pcc_portal.limits import LimitedTextField
 
 from .querysets import ConsultationQuerySet, QuestionQuerySet
 
+# Once a consultation has responses, the answers already given must keep meaning what they meant.
+QUESTION_TYPE_FIXED = _(
+    "This consultation has responses, so the type of this question cannot change. "
+    "You can still change its wording."
+)
+QUESTION_SCALE_FIXED = _(
+    "This consultation has responses, so the scale of this question cannot change. "
+    "You can still change its wording."
+)
+
 
 class AnswerScale(models.Model):
     """A named list of labelled points (decision 10), such as "excellent ... very poor"."""
@@ -174,6 +184,11 @@ class Consultation(models.Model):
     def accepts_responses(self, now=None) -> bool:
         return self.phase(now) == self.Phase.OPEN
 
+    def has_responses(self) -> bool:
+        """Once it has, its questions can be reworded but not removed or retyped: the answers
+        already given must keep meaning what they meant."""
+        return self.pk is not None and self.responses.exists()
+
 
 class Question(models.Model):
     class Kind(models.TextChoices):
@@ -277,8 +292,24 @@ class Question(models.Model):
             errors["show_if_question"] = _("Choose a question that comes before this one")
         if self.show_if_question_id == self.pk and self.pk is not None:
             errors["show_if_question"] = _("A question cannot depend on itself")
+        errors.update(self._changes_refused_once_answered())
         if errors:
             raise ValidationError(errors)
+
+    def _changes_refused_once_answered(self) -> dict:
+        if self.pk is None:
+            return {}
+        stored = Question.objects.filter(pk=self.pk).values("kind", "scale_id").first()
+        if stored is None or (stored["kind"], stored["scale_id"]) == (self.kind, self.scale_id):
+            return {}
+        if not self.consultation.has_responses():
+            return {}
+        errors = {}
+        if stored["kind"] != self.kind:
+            errors["kind"] = QUESTION_TYPE_FIXED
+        if stored["scale_id"] != self.scale_id:
+            errors["scale"] = QUESTION_SCALE_FIXED
+        return errors
 
 
 class QuestionOption(models.Model):
@@ -561,3 +592,58 @@ class EqualityAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_action_display().lower()} {self.at:%d %B %Y %H:%M}"
+
+
+class Outcome(models.Model):
+    """A consultation's "You said, we did": what people told us, what was decided and how their
+    views shaped it.
+
+    Written once the consultation has closed, perhaps in parts (the decision may be recorded
+    first), and published once when complete (consultations/outcomes.py): publishing shows it on
+    the consultation's page and tells everyone who asked to hear.
+    """
+
+    consultation = models.OneToOneField(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.PROTECT,
+        related_name="outcome",
+    )
+    said = LimitedTextField(
+        _("what people said"),
+        max_length=5000,
+        blank=True,
+        help_text=_("In plain English: the main things people told us"),
+    )
+    decision = LimitedTextField(_("what was decided"), max_length=5000, blank=True)
+    shaped_by = LimitedTextField(
+        _("how the views shaped it"),
+        max_length=5000,
+        blank=True,
+        help_text=_("What changed because of what people said, and what did not and why"),
+    )
+    decision_record = models.ForeignKey(
+        "pcc_portal.Decision",
+        verbose_name=_("decision in the register"),
+        on_delete=models.PROTECT,
+        related_name="consultation_outcomes",
+        null=True,
+        blank=True,
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self):
+        return f"Outcome of {self.consultation}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

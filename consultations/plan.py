@@ -2,8 +2,9 @@
 has closed, with its dates in words. The public pages and the home page read it."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,9 +12,8 @@ from engagement.calendar_text import LONDON, format_day, format_time
 from pcc_portal.registry import OpenItem
 
 from .models import Consultation
+from .querysets import FEEDBACK_DUE_AFTER
 
-# Feedback is due this long after a consultation closes; staff are reminded after it.
-FEEDBACK_DUE_AFTER = timedelta(weeks=12)
 HOME_LIMIT = 3
 
 
@@ -52,6 +52,9 @@ def _entry(consultation: Consultation, dates: str) -> PlanEntry:
 
 def _closed_dates(consultation: Consultation, now) -> str:
     closed = f"Closed on {day_in_words(consultation.closes_at)}"
+    published = getattr(consultation, "outcome_published_at", None)
+    if published is not None:
+        return f"{closed}. Outcome published on {day_in_words(published)}"
     due = feedback_due(consultation)
     if due > now:
         return f"{closed}. Feedback due by {day_in_words(due)}"
@@ -73,7 +76,9 @@ def the_plan(*, now) -> dict[str, list[PlanEntry]]:
         ],
         "closed": [
             _entry(c, _closed_dates(c, now))
-            for c in published.closed(now).order_by("-closes_at", "-pk")
+            for c in published.closed(now)
+            .annotate(outcome_published_at=F("outcome__published_at"))
+            .order_by("-closes_at", "-pk")
         ],
     }
 

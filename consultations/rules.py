@@ -4,6 +4,7 @@ by every door (the admin, the services and, as they come, the pages and the API)
 import rules
 
 from engagement.rules import staff_holding
+from pcc_portal.roles import COMMISSIONER
 
 from . import workflow
 
@@ -34,6 +35,23 @@ RULES.update(
         SEE_RESPONDENT_EMAILS: may_see_results & may_build,
     }
 )
+
+# "You said, we did": engagement officers write and publish a consultation's outcome; the
+# Commissioner and Deputy record decisions on outcomes, so they may write what was decided.
+PUBLISH_OUTCOME = "consultations.publish_outcome"
+RECORD_OUTCOME_DECISION = "consultations.record_outcome_decision"
+RULES.update(
+    {
+        PUBLISH_OUTCOME: may_build,
+        RECORD_OUTCOME_DECISION: staff_holding("consultations.view_consultation")
+        & rules.is_group_member(COMMISSIONER.name),
+    }
+)
+
+# Subject access and erasure: finding one person's responses by email address, downloading
+# them and erasing them, for those who may change responses.
+MANAGE_PERSONAL_DATA = "consultations.manage_personal_data"
+RULES[MANAGE_PERSONAL_DATA] = staff_holding("consultations.change_response")
 
 for _name, _predicate in RULES.items():
     rules.set_perm(_name, _predicate)

@@ -11,9 +11,11 @@ CONSULTATIONS = "consultations"  # the plan, each consultation's page and its qu
 
 
 def connect() -> None:
+    from engagement.models import ReachedGroup
+    from pcc_portal.models import Decision
     from pcc_portal.public_cache import invalidate_on
 
-    from .models import AnswerScale, Consultation, Question, QuestionOption, ScalePoint
+    from .models import AnswerScale, Consultation, Outcome, Question, QuestionOption, ScalePoint
 
     invalidate_on(Consultation, CONSULTATIONS)
     invalidate_on(Question, CONSULTATIONS)
@@ -21,3 +23,9 @@ def connect() -> None:
     # A scale's labels are shown as the answers of its questions.
     invalidate_on(AnswerScale, CONSULTATIONS)
     invalidate_on(ScalePoint, CONSULTATIONS)
+    # A published outcome is shown on its consultation's page, linking to its decision in the
+    # register while that decision is public.
+    invalidate_on(Outcome, CONSULTATIONS)
+    invalidate_on(Decision, CONSULTATIONS)
+    # The groups reached are offered in every form's "About you" section.
+    invalidate_on(ReachedGroup, CONSULTATIONS)

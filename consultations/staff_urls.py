@@ -2,10 +2,17 @@
 
 from django.urls import path
 
-from . import staff_views
+from . import person_views, staff_views
 
 app_name = "consultations_staff"
 urlpatterns = [
+    path("staff/consultations/people/", person_views.person_search, name="people"),
+    path(
+        "staff/consultations/people/download/",
+        person_views.person_download,
+        name="person_download",
+    ),
+    path("staff/consultations/people/erase/", person_views.person_erase, name="person_erase"),
     path("staff/consultations/", staff_views.consultation_list, name="list"),
     path(
         "staff/consultations/<int:pk>/results/",
@@ -18,6 +25,16 @@ urlpatterns = [
         name="text_answers",
     ),
     path("staff/consultations/<int:pk>/responses.csv", staff_views.export_csv, name="export_csv"),
+    path(
+        "staff/consultations/<int:pk>/equality/",
+        staff_views.equality_tables_page,
+        name="equality",
+    ),
+    path(
+        "staff/consultations/<int:pk>/equality-answers.csv",
+        staff_views.export_equality_csv,
+        name="export_equality_csv",
+    ),
     path(
         "staff/consultations/<int:pk>/responses.xlsx",
         staff_views.export_xlsx,

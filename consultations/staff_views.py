@@ -13,8 +13,8 @@ from engagement.filters import ANY, FilterPanelMixin
 from engagement.views.access import rule_required
 from pcc_portal.models import PolicingArea
 
-from . import exports, workflow
-from .models import Consultation, Question, Response
+from . import equality, exports, workflow
+from .models import Consultation, EqualityAccess, Question, Response
 from .results import TEXT, Selection, consultation_results, text_answers
 from .rules import EXPORT_RESPONSES, SEE_RESPONDENT_EMAILS, SEE_RESULTS
 
@@ -87,9 +87,11 @@ def consultation_list(request):
             suspect_count=Count("responses", filter=Q(responses__suspect=True)),
         ).order_by("-opens_at", "title")
     )
+    overdue = set(Consultation.objects.feedback_overdue(now).values_list("pk", flat=True))
     for consultation in consultations:
         consultation.state = workflow.STATES.get(consultation.status)
         consultation.phase_label = _phase_label(consultation, now)
+        consultation.feedback_overdue = consultation.pk in overdue
     return render(
         request, "consultations/staff/list.html", {"consultations": consultations, "now": now}
     )
@@ -201,3 +203,39 @@ def export_xlsx(request, pk):
         filename=exports.filename(consultation, "xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+@require_GET
+@rule_required(SEE_RESULTS)
+def equality_tables_page(request, pk):
+    """The fixed equality tables: each characteristic by policing area and in total, small
+    groups hidden. The results page's filters do not reach them: a free combination of filters
+    could narrow a group down to one person."""
+    consultation = get_object_or_404(Consultation, pk=pk)
+    return render(
+        request,
+        "consultations/staff/equality.html",
+        {
+            "consultation": consultation,
+            "tables": equality.equality_tables(consultation, include_suspect=False),
+            "group_size": equality.GROUP_SIZE,
+            "can_export_raw": request.user.has_perm(equality.EXPORT_RAW),
+        },
+    )
+
+
+@require_GET
+@rule_required(SEE_RESULTS)
+def export_equality_csv(request, pk):
+    """The raw equality answers, for people named in the admin only; each export is logged."""
+    consultation = get_object_or_404(Consultation, pk=pk)
+    answers = equality.raw_equality_answers(
+        consultation=consultation, by=request.user, action=EqualityAccess.Action.EXPORTED
+    )
+    response = StreamingHttpResponse(
+        exports.csv_lines(equality.raw_answer_rows(answers)),
+        content_type="text/csv; charset=utf-8",
+    )
+    name = f"{consultation.slug}-equality-answers-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -8,6 +8,7 @@ nothing.
 """
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,8 +21,11 @@ from pcc_portal.public_cache import OFFICE, cached_for_visitors, remember
 
 from . import abuse
 from .answering import submit_response
+from .equality import record_equality_answers
+from .equality_forms import add_equality_section, equality_answers
 from .forms import ResponseForm
 from .models import Consultation, Response
+from .outcomes import published_outcome
 from .plan import day_in_words, feedback_due, in_words, the_plan
 from .rules import SEE_DRAFTS
 from .signals import CONSULTATIONS
@@ -103,7 +107,10 @@ def _blank_questions(consultation: Consultation) -> str:
 
 def _form(consultation: Consultation, **kwargs) -> ResponseForm:
     # The page draws the <form> tag and both tokens itself, around the cacheable questions.
-    return ResponseForm(consultation, tokens_in_layout=False, **kwargs)
+    form = ResponseForm(consultation, tokens_in_layout=False, **kwargs)
+    # Every consultation asks it: it is optional, and sensitive ones may ask it too.
+    add_equality_section(form)
+    return form
 
 
 def _page(
@@ -141,6 +148,11 @@ def _page(
         "phase": phase,
         "description": _description(consultation),
         "form_markup": form_markup,
+        "outcome": (
+            published_outcome(consultation=consultation)
+            if phase == Consultation.Phase.CLOSED
+            else None
+        ),
         # The layout's error summary and "Error:" title read the form.
         "form": form,
         **_dates(consultation),
@@ -195,12 +207,17 @@ def _answer(request, consultation: Consultation, *, preview: bool):
     form = _form(consultation, data=request.POST)
     if form.is_valid():
         try:
-            submit_response(
-                consultation=consultation,
-                channel=Response.Channel.ONLINE,
-                client_key=abuse.client_key(request),
-                **form.submission(),
-            )
+            # The equality answers were checked with the form; stored with the response or
+            # not at all.
+            with transaction.atomic():
+                response, created = submit_response(
+                    consultation=consultation,
+                    channel=Response.Channel.ONLINE,
+                    client_key=abuse.client_key(request),
+                    **form.submission(),
+                )
+                if created:
+                    record_equality_answers(response=response, answers=equality_answers(form))
         except ValidationError as error:
             form.add_service_errors(error)
         else:

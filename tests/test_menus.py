@@ -49,6 +49,8 @@ def records(reference_data):
             "consultations_staff:results": {"pk": consultation},
             "consultations_staff:export_csv": {"pk": consultation},
             "consultations_staff:export_xlsx": {"pk": consultation},
+            "consultations_staff:equality": {"pk": consultation},
+            "consultations_staff:export_equality_csv": {"pk": consultation},
             "consultations_staff:text_answers": {"pk": consultation, "question_pk": question.pk},
         },
     }

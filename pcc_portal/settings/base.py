@@ -328,9 +328,16 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # Throttles count clients by the socket's address, X-Forwarded-For only behind trusted
+    # proxies (decision 21), as sign-in lockouts do.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
+        # Responses to a consultation, per client; the flood limit (decision 20) counts them too.
+        "consultation_responses": env.str(
+            "API_THROTTLE_CONSULTATION_RESPONSES", default="30/minute"
+        ),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "pcc_portal.api_errors.exception_handler",

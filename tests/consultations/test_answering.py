@@ -712,3 +712,10 @@ def test_answers_keyed_by_anything_but_a_question_id_are_refused(consultation):
         with pytest.raises(ValidationError) as caught:
             check_answers(consultation=consultation, answers={key: "x"})
         assert caught.value.message_dict == {NON_FIELD_ERRORS: [answering.NOT_ASKED]}
+
+
+def test_a_place_code_with_a_superscript_digit_is_no_place_not_a_500():
+    from consultations.answering import Place
+
+    # "²".isdigit() is true, but int("²") raises.
+    assert Place.from_code("area:²") is None

@@ -20,7 +20,7 @@ from django_celery_beat.models import (
 )
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from consultations.models import EqualityAccess, EqualityAnswers, Response
+from consultations.models import EqualityAccess, EqualityAnswers, Outcome, Response
 from engagement.models import WorkPlanReview
 from engagement.services import move_issue
 from engagement.workflow import IssueStatus
@@ -90,6 +90,9 @@ def one_of_each(reference_data, administrator):
     )
     EqualityAccess.objects.create(
         user=administrator, consultation=equality.response.consultation, action="viewed"
+    )
+    Outcome.objects.create(
+        consultation=consultation, said="Lower speeds.", decision="Agreed.", shaped_by="First."
     )
     # The portal's own records that the reference data does not hold.
     issue_device_token(user=administrator, name="Phone", verified=True)

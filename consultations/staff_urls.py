@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import person_views, staff_views
+from . import keying_views, measure_views, person_views, staff_views
 
 app_name = "consultations_staff"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     ),
     path("staff/consultations/people/erase/", person_views.person_erase, name="person_erase"),
     path("staff/consultations/", staff_views.consultation_list, name="list"),
+    path("staff/consultations/measures/", measure_views.measure_list, name="measures"),
+    path(
+        "staff/consultations/measures/<slug:slug>/",
+        measure_views.measure_trend_page,
+        name="measure_trend",
+    ),
     path(
         "staff/consultations/<int:pk>/results/",
         staff_views.consultation_results_page,
@@ -39,5 +45,10 @@ urlpatterns = [
         "staff/consultations/<int:pk>/responses.xlsx",
         staff_views.export_xlsx,
         name="export_xlsx",
+    ),
+    path(
+        "staff/consultations/<int:pk>/responses/new/",
+        keying_views.key_in_response,
+        name="key_in",
     ),
 ]

@@ -16,7 +16,7 @@ from pcc_portal.models import PolicingArea
 from . import equality, exports, workflow
 from .models import Consultation, EqualityAccess, Question, Response
 from .results import TEXT, Selection, consultation_results, text_answers
-from .rules import EXPORT_RESPONSES, SEE_RESPONDENT_EMAILS, SEE_RESULTS
+from .rules import BUILD_CONSULTATIONS, EXPORT_RESPONSES, SEE_RESPONDENT_EMAILS, SEE_RESULTS
 
 TEXT_ANSWERS_PER_PAGE = 25
 INCLUDE = "include"
@@ -122,6 +122,7 @@ def consultation_results_page(request, pk):
             "query": request.GET.urlencode(),
             "export_query": query.urlencode(),
             "can_export": request.user.has_perm(EXPORT_RESPONSES),
+            "can_key_in": request.user.has_perm(BUILD_CONSULTATIONS, consultation),
         },
         status=200 if results is not None else 400,
     )

@@ -4,6 +4,7 @@ without this file changing, unless it takes arguments this file cannot make."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.text import slugify
 
 from pcc_portal.navigation import landing_url_for, menu_for
 from pcc_portal.registry import navigation
@@ -41,17 +42,22 @@ def records(reference_data):
     event = EventFactory()
     question = QuestionFactory()
     consultation = question.consultation.pk
+    measure = QuestionFactory(
+        consultation__status="published", measure_name="Confidence in the police"
+    )
     return {
         "pk": {"engagement:issue_detail": issue.pk, "engagement:event_change": event.pk},
         "default_pk": contact.pk,
         # A consultation's staff pages take the consultation (and a question of it).
         "kwargs": {
             "consultations_staff:results": {"pk": consultation},
+            "consultations_staff:key_in": {"pk": consultation},
             "consultations_staff:export_csv": {"pk": consultation},
             "consultations_staff:export_xlsx": {"pk": consultation},
             "consultations_staff:equality": {"pk": consultation},
             "consultations_staff:export_equality_csv": {"pk": consultation},
             "consultations_staff:text_answers": {"pk": consultation, "question_pk": question.pk},
+            "consultations_staff:measure_trend": {"slug": slugify(measure.measure_name)},
         },
     }
 

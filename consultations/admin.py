@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from engagement.admin import RecordRulesMixin
 
 from . import editing, workflow
-from .equality import VIEW_RAW, record_equality_access
+from .equality import ANSWER_FIELDS, VIEW_RAW, record_equality_access
 from .models import (
     AnswerScale,
     Consultation,
@@ -203,16 +203,7 @@ class EqualityAnswersAdmin(ReadOnlyAdmin):
     """Raw special category data: only for people given the permission by name, and every
     look at a list or a record is logged."""
 
-    list_display = (
-        "response",
-        "age_band",
-        "sex",
-        "gender_same_as_birth",
-        "ethnicity",
-        "disability",
-        "religion",
-        "sexual_orientation",
-    )
+    list_display = ("response", *ANSWER_FIELDS)
     list_filter = ("response__consultation",)
     list_select_related = ("response__consultation",)
     search_fields = ("response__consultation__title",)

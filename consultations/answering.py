@@ -32,6 +32,7 @@ from pcc_portal.limits import too_long
 from pcc_portal.models import LocalAuthority, PolicingArea
 
 from . import rules
+from .equality import record_equality_answers
 from .models import Answer, Consultation, Question, Response
 
 SHORT_TEXT_MAX = 500
@@ -526,9 +527,13 @@ def submit_response(
     client_key: str = "",
     honeypot: str = "",
     keyed_in_by=None,
+    equality: Mapping[str, object] | None = None,
     now: datetime | None = None,
 ) -> tuple[Response, bool]:
     """Store one response to the consultation. Returns (response, created).
+
+    `equality` is the optional "About you" section (equality.record_equality_answers): it is
+    stored apart from the answers, but with them or not at all.
 
     The same form_token again (a double submit, a replay) returns the response first stored
     with it and stores nothing, even when two arrive at once. The public may answer only while
@@ -570,6 +575,8 @@ def submit_response(
             for row in rows:
                 row.response = response
             Answer.objects.bulk_create(rows)
+            if equality:
+                record_equality_answers(response=response, answers=equality)
     except IntegrityError:
         # Two sends of one form raced past the check above: the unique token let one through.
         existing = _existing(form_token, consultation) if form_token is not None else None

@@ -68,6 +68,8 @@ CHARACTERISTICS = (
     Characteristic("groups", "Groups", "Do you belong to any of these groups?"),
 )
 CHARACTERISTICS_BY_FIELD = {c.field: c for c in CHARACTERISTICS}
+# The single-answer characteristics: fields of EqualityAnswers (groups is a many-to-many).
+ANSWER_FIELDS = tuple(c.field for c in CHARACTERISTICS if c.choices is not None)
 
 
 @dataclass(frozen=True)

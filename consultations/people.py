@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .equality import EXPORT_RAW, record_equality_access
+from .equality import ANSWER_FIELDS, EXPORT_RAW, record_equality_access
 from .models import Answer, EqualityAccess, EqualityAnswers, Question, Response
 from .rules import MANAGE_PERSONAL_DATA
 
@@ -78,20 +78,11 @@ def _answers(response: Response) -> list[dict]:
 
 
 def _equality(answers: EqualityAnswers) -> dict:
-    fields = [
-        "age_band",
-        "sex",
-        "gender_same_as_birth",
-        "ethnicity",
-        "disability",
-        "religion",
-        "sexual_orientation",
-    ]
     data = {
         str(EqualityAnswers._meta.get_field(name).verbose_name): getattr(
             answers, f"get_{name}_display"
         )()
-        for name in fields
+        for name in ANSWER_FIELDS
     }
     data["groups they belong to"] = [str(group) for group in answers.groups.all()]
     return data

@@ -8,7 +8,6 @@ nothing.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,7 +20,6 @@ from pcc_portal.public_cache import OFFICE, cached_for_visitors, remember
 
 from . import abuse
 from .answering import submit_response
-from .equality import record_equality_answers
 from .equality_forms import add_equality_section, equality_answers
 from .forms import ResponseForm
 from .models import Consultation, Response
@@ -207,17 +205,13 @@ def _answer(request, consultation: Consultation, *, preview: bool):
     form = _form(consultation, data=request.POST)
     if form.is_valid():
         try:
-            # The equality answers were checked with the form; stored with the response or
-            # not at all.
-            with transaction.atomic():
-                response, created = submit_response(
-                    consultation=consultation,
-                    channel=Response.Channel.ONLINE,
-                    client_key=abuse.client_key(request),
-                    **form.submission(),
-                )
-                if created:
-                    record_equality_answers(response=response, answers=equality_answers(form))
+            submit_response(
+                consultation=consultation,
+                channel=Response.Channel.ONLINE,
+                client_key=abuse.client_key(request),
+                equality=equality_answers(form),
+                **form.submission(),
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:

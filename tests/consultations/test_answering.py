@@ -719,3 +719,19 @@ def test_a_place_code_with_a_superscript_digit_is_no_place_not_a_500():
 
     # "²".isdigit() is true, but int("²") raises.
     assert Place.from_code("area:²") is None
+
+
+def test_the_about_you_section_is_stored_with_the_response_or_not_at_all(consultation):
+    from consultations.models import EqualityAnswers
+
+    question = QuestionFactory(consultation=consultation, kind=Question.Kind.SHORT_TEXT)
+    answers = {question.pk: "Fewer cars"}
+    with pytest.raises(ValidationError):
+        answering.submit_response(
+            consultation=consultation, answers=answers, equality={"age_band": "not a band"}
+        )
+    assert not Response.objects.exists()
+    response, created = answering.submit_response(
+        consultation=consultation, answers=answers, equality={"age_band": "prefer_not"}
+    )
+    assert created and EqualityAnswers.objects.get(response=response).age_band == "prefer_not"

@@ -4,6 +4,8 @@ A consultation stores only draft / published / withdrawn. Whether it is upcoming
 follows from its dates at the moment of the request (decision 11): no job flips it.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pcc_portal.limits import LimitedTextField
+from pcc_portal.uploads import validate_document
 
 from .querysets import ConsultationQuerySet, QuestionQuerySet
 
@@ -138,6 +141,14 @@ class Consultation(models.Model):
         help_text=_(
             "For example victims of domestic abuse: an 'Exit this page' button, no emails, "
             "no name or contact questions (decision 22)"
+        ),
+    )
+    asks_equality = models.BooleanField(
+        _("ask the equality monitoring questions"),
+        default=True,
+        help_text=_(
+            "An optional 'About you' section: age, sex, ethnicity, disability and the rest, "
+            "each with 'Prefer not to say', stored apart from the answers"
         ),
     )
     retention_months = models.PositiveSmallIntegerField(
@@ -448,6 +459,9 @@ class Answer(models.Model):
         _("number"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     text = LimitedTextField(_("text"), max_length=5000, blank=True)
+    themes = models.ManyToManyField(
+        "Theme", verbose_name=_("themes"), related_name="answers", blank=True
+    )
 
     class Meta:
         verbose_name = _("answer")
@@ -647,3 +661,95 @@ class Outcome(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+
+def consultation_document_path(document, filename: str) -> str:
+    """Where a document consulted on is stored. Files in the default storage are open to whoever
+    has their address, so the address holds a part nobody can guess: a draft uploaded before
+    the consultation is published cannot be found from its slug or the file's name."""
+    return f"consultations/{secrets.token_urlsafe(16)}/{filename}"
+
+
+class ConsultationDocument(models.Model):
+    """A document the public is consulted on: a draft plan, a precept proposal, a map."""
+
+    consultation = models.ForeignKey(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_("As people will see it, for example: Draft police and crime plan 2026 to 2029"),
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=consultation_document_path,
+        max_length=255,
+        validators=[validate_document],
+        help_text=_("PDF, Word or OpenDocument text, at most 20 MB"),
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document consulted on")
+        verbose_name_plural = _("documents consulted on")
+        ordering = ["consultation", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class SavedResponse(models.Model):
+    """Answers saved part-way through a long consultation, to be finished from a link sent by
+    email. Only a hash of the link's secret is kept, so the table cannot be used to open anyone's
+    answers; the row goes when the answers are submitted or the consultation closes."""
+
+    consultation = models.ForeignKey(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
+        related_name="saved_responses",
+    )
+    # Personal data, as the answers themselves may be.
+    email = models.EmailField(_("email address"))
+    secret_hash = models.CharField(_("link secret (hashed)"), max_length=64, unique=True)
+    answers = models.JSONField(_("answers so far"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("first saved"), auto_now_add=True)
+    saved_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved response")
+        verbose_name_plural = _("saved responses")
+        ordering = ["-saved_at"]
+
+    def __str__(self):
+        return f"Saved answers to {self.consultation}"
+
+
+class Theme(models.Model):
+    """A theme staff tag free-text answers with while analysing ("speeding", "visibility")."""
+
+    consultation = models.ForeignKey(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
+        related_name="themes",
+    )
+    name = models.CharField(_("theme"), max_length=100)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["consultation", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "name"], name="theme_named_once_per_consultation"
+            )
+        ]
+
+    def __str__(self):
+        return self.name

@@ -10,10 +10,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from engagement.admin import RecordRulesMixin
 
 from . import editing, workflow
+from .documents import remove_document
 from .equality import ANSWER_FIELDS, VIEW_RAW, record_equality_access
 from .models import (
     AnswerScale,
     Consultation,
+    ConsultationDocument,
     EqualityAccess,
     EqualityAnswers,
     Outcome,
@@ -51,6 +53,57 @@ class QuestionInline(admin.TabularInline):
         if obj is not None and obj.has_responses():
             return False
         return super().has_delete_permission(request, obj)
+
+
+class DocumentInlineForm(forms.ModelForm):
+    class Meta:
+        model = ConsultationDocument
+        fields = ("position", "title", "file")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A stored file is not swapped in place, which would leave the old one in the
+            # store: remove the document and add the new file.
+            self.fields["file"].disabled = True
+
+
+class DocumentFormSet(forms.BaseInlineFormSet):
+    removed_by = None  # the person saving, set by the inline for each request
+
+    def delete_existing(self, obj, commit=True):
+        # The service deletes the stored file too, once the removal commits.
+        if commit:
+            remove_document(document=obj, by=self.removed_by)
+
+
+class ConsultationDocumentInline(admin.TabularInline):
+    """The documents people are asked about. The staff documents page does the same with an
+    upload form and up and down buttons."""
+
+    model = ConsultationDocument
+    form = DocumentInlineForm
+    formset = DocumentFormSet
+    extra = 0
+    fields = ("position", "title", "file", "added_at")
+    readonly_fields = ("added_at",)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.removed_by = request.user
+        return formset
+
+    def _may_build(self, request, obj) -> bool:
+        return request.user.has_perm(BUILD_CONSULTATIONS, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_build(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_build(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_build(request, obj)
 
 
 def _move(to: str, label: str):
@@ -95,14 +148,14 @@ class ConsultationAdmin(RecordRulesMixin, SimpleHistoryAdmin):
     readonly_fields = ("status", "created_at", "updated_at")
     filter_horizontal = ("activity_areas", "objectives")
     autocomplete_fields = ("partners", "owner")
-    inlines = [QuestionInline]
+    inlines = [QuestionInline, ConsultationDocumentInline]
     actions = [
         _move(workflow.PUBLISHED, "Publish"),
         _move(workflow.WITHDRAWN, "Withdraw"),
         _move(workflow.DRAFT, "Return to draft"),
     ]
     fieldsets = (
-        (None, {"fields": ("title", "slug", "owner", "status", "sensitive")}),
+        (None, {"fields": ("title", "slug", "owner", "status", "sensitive", "asks_equality")}),
         (
             "What it is and why",
             {"fields": ("summary", "why", "can_change", "cannot_change", "audience")},

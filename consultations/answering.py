@@ -34,6 +34,7 @@ from pcc_portal.models import LocalAuthority, PolicingArea
 from . import rules
 from .equality import record_equality_answers
 from .models import Answer, Consultation, Question, Response
+from .saving import find_saved
 
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = Answer._meta.get_field("text").max_length
@@ -47,6 +48,7 @@ NUMBER_PLACES = Decimal("0.01")
 HONEYPOT = "honeypot"
 TOO_FAST = "too fast"
 REPEATED = "repeated from one source"
+MANY_FROM_ONE_SOURCE = "many from one source"
 
 SELECT = "Select an answer to question {number}"
 ENTER = "Enter your answer to question {number}"
@@ -68,6 +70,11 @@ CANNOT_KEY_IN = "You cannot key in responses to this consultation"
 KEYED_IN_CHANNEL = "Select how the response reached us"
 ONLINE_ONLY = "Responses sent from the website arrive online"
 OTHER_CONSULTATIONS_FORM = "This form belongs to a different consultation"
+NOT_ASKED_ABOUT_YOU = "This consultation does not ask the questions about you"
+
+# The "About you" answers' errors are keyed as the forms name those fields: equality_<field>,
+# and "equality" for the section as a whole.
+EQUALITY = "equality"
 
 
 @dataclass(frozen=True)
@@ -474,18 +481,16 @@ def answers_fingerprint(response: Response, rows) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _repeated(*, response: Response, rows, now: datetime) -> bool:
-    """The same answers from the same source, in this consultation, today. The source's key
+def _from_the_same_source_today(*, response: Response, now: datetime):
+    """Earlier responses from the same source, in this consultation, today. The source's key
     changes daily (decision 21), so "today" is as far back as it can be compared anyway."""
     start = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
-    earlier = Response.objects.filter(
+    return Response.objects.filter(
         consultation_id=response.consultation_id,
         client_key=response.client_key,
         submitted_at__gte=start,
         submitted_at__lt=start + timedelta(days=1),
-    ).prefetch_related("answers")
-    mine = answers_fingerprint(response, rows)
-    return any(answers_fingerprint(other, other.answers.all()) == mine for other in earlier)
+    )
 
 
 def suspect_reasons(
@@ -503,11 +508,40 @@ def suspect_reasons(
     minimum = getattr(settings, "CONSULTATION_MIN_SECONDS", 5)
     if issued_at is not None and (now - issued_at).total_seconds() < minimum:
         reasons.append(TOO_FAST)
-    # Identical wording from many sources is a campaign, which counts; from one source it may
-    # be one person sending it again and again.
-    if response.client_key and _repeated(response=response, rows=rows, now=now):
-        reasons.append(REPEATED)
+    if response.client_key:
+        earlier = _from_the_same_source_today(response=response, now=now)
+        # Identical wording from many sources is a campaign, which counts; from one source it
+        # may be one person sending it again and again.
+        if earlier.filter(answers_fingerprint=response.answers_fingerprint).exists():
+            reasons.append(REPEATED)
+        # A library or a workplace shares one address, so many responses from one source are
+        # only shown to staff to judge, like the rest.
+        many = getattr(settings, "CONSULTATION_MANY_FROM_ONE_SOURCE", 20)
+        if earlier.count() + 1 >= many:
+            reasons.append(MANY_FROM_ONE_SOURCE)
     return reasons
+
+
+def _answered_about_you(equality: Mapping[str, object] | None) -> bool:
+    """Whether the "About you" section holds anything: "Prefer not to say" is an answer, a
+    section left blank is not."""
+    return bool(equality) and any(value for value in equality.values())
+
+
+def _check_about_you(*, consultation: Consultation, equality) -> None:
+    # A consultation can leave the section out (its owner judged the questions out of place);
+    # answers sent to it anyway are refused rather than dropped, so no door stores them quietly.
+    if _answered_about_you(equality) and not consultation.asks_equality:
+        raise ValidationError({EQUALITY: [NOT_ASKED_ABOUT_YOU]}, code="not_asked")
+
+
+def _record_about_you(*, response: Response, equality: Mapping[str, object]) -> None:
+    try:
+        record_equality_answers(response=response, answers=equality)
+    except ValidationError as error:
+        raise ValidationError(
+            {f"{EQUALITY}_{name}": messages for name, messages in error.message_dict.items()}
+        ) from error
 
 
 def _existing(form_token, consultation: Consultation) -> Response | None:
@@ -528,12 +562,17 @@ def submit_response(
     honeypot: str = "",
     keyed_in_by=None,
     equality: Mapping[str, object] | None = None,
+    resume_secret: str = "",
     now: datetime | None = None,
 ) -> tuple[Response, bool]:
     """Store one response to the consultation. Returns (response, created).
 
     `equality` is the optional "About you" section (equality.record_equality_answers): it is
-    stored apart from the answers, but with them or not at all.
+    stored apart from the answers, but with them or not at all. A consultation that does not
+    ask it (`asks_equality` off) refuses any answer in it; a section left blank is no answer.
+
+    `resume_secret` names the answers saved part-way (saving.py) that this response finishes:
+    they are deleted with it, and the form counts as begun when they were first saved.
 
     The same form_token again (a double submit, a replay) returns the response first stored
     with it and stores nothing, even when two arrive at once. The public may answer only while
@@ -542,9 +581,10 @@ def submit_response(
     the website is stored and flagged with its reasons (decision 20).
 
     Raises ValidationError for answers that do not fit their questions (every problem at once,
-    keyed by form field name; see check_answers), for a consultation not open, and for an
-    email address in a sensitive consultation; PermissionDenied for someone keying in who may
-    not. Nothing is stored then.
+    keyed by form field name; see check_answers), for a consultation not open, for an
+    email address in a sensitive consultation, and for "About you" answers to a consultation
+    that does not ask them ("equality") or not among those offered ("equality_<field>");
+    PermissionDenied for someone keying in who may not. Nothing is stored then.
     """
     now = now or timezone.now()
     if form_token is not None:
@@ -552,6 +592,7 @@ def submit_response(
         if existing is not None:
             return existing, False
     _check_window(consultation=consultation, keyed_in_by=keyed_in_by, channel=channel, now=now)
+    _check_about_you(consultation=consultation, equality=equality)
     questions = questions_to_ask(consultation)
     kept = check_answers(consultation=consultation, answers=answers, questions=questions)
     places = _check_places(questions, kept)
@@ -564,6 +605,11 @@ def submit_response(
         keyed_in_by=keyed_in_by,
     )
     rows = _build(response=response, questions=questions, kept=kept, places=places)
+    response.answers_fingerprint = answers_fingerprint(response, rows)
+    saved = find_saved(consultation=consultation, secret=resume_secret) if resume_secret else None
+    if saved is not None and issued_at is not None:
+        # A resumed form comes back filled in and may rightly be sent at once.
+        issued_at = min(issued_at, saved.created_at)
     if keyed_in_by is None:
         reasons = suspect_reasons(
             response=response, rows=rows, issued_at=issued_at, honeypot=honeypot, now=now
@@ -575,8 +621,10 @@ def submit_response(
             for row in rows:
                 row.response = response
             Answer.objects.bulk_create(rows)
-            if equality:
-                record_equality_answers(response=response, answers=equality)
+            if _answered_about_you(equality):
+                _record_about_you(response=response, equality=equality)
+            if saved is not None:
+                saved.delete()
     except IntegrityError:
         # Two sends of one form raced past the check above: the unique token let one through.
         existing = _existing(form_token, consultation) if form_token is not None else None

@@ -8,6 +8,7 @@ is stored and flagged, and the answer never says so.
 """
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -28,11 +29,22 @@ from rest_framework.response import Response as APIResponse
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
+from engagement.models import ReachedGroup
 from pcc_portal.api_parsers import JSONParser
 
 from . import abuse
-from .answering import EmailAnswer, Place, Respondent, submit_response
-from .models import Consultation, Question, QuestionOption, Response, ScalePoint
+from .answering import EQUALITY, EmailAnswer, Place, Respondent, submit_response
+from .documents import content_type_of, kind_of
+from .equality import CHARACTERISTICS
+from .equality_forms import NOT_AN_OPTION as NOT_AN_ANSWER_ABOUT_YOU
+from .models import (
+    Consultation,
+    ConsultationDocument,
+    Question,
+    QuestionOption,
+    Response,
+    ScalePoint,
+)
 from .tokens import LONGEST, issue_token, read_token
 
 THROTTLE_SCOPE = "consultation_responses"
@@ -48,6 +60,11 @@ FLOODED = (
 NOT_A_MAPPING = "Send the answers as an object keyed by question id"
 NOT_A_QUESTION_ID = 'Each answer must be keyed by the id of a question, like "12"'
 TOO_MANY_ANSWERS = "Send no more than {limit} answers"
+ABOUT_YOU_NOT_A_MAPPING = "Send the answers about you as an object keyed by question name"
+ABOUT_YOU_UNKNOWN = "Send only these answers about you: {names}"
+GROUP_IDS = "Send the groups as a list of their ids, like [3, 5]"
+# More than the office's list of groups reached will ever hold.
+MOST_GROUPS = 50
 
 _FIELD_NAME = re.compile(r"^q(\d+)(?:_(\w+))?$")
 
@@ -95,8 +112,34 @@ class QuestionSerializer(serializers.ModelSerializer):
         return ScalePointSerializer(question.scale.points.all(), many=True).data
 
 
+class DocumentSerializer(serializers.ModelSerializer):
+    """A document the consultation asks about, to download before answering."""
+
+    url = serializers.SerializerMethodField(help_text="Where to download it")
+    kind = serializers.SerializerMethodField(help_text='Its format, such as "PDF"')
+    content_type = serializers.SerializerMethodField(
+        help_text="Its content type, as checked when it was uploaded"
+    )
+
+    class Meta:
+        model = ConsultationDocument
+        fields = ["title", "url", "kind", "content_type"]
+
+    def get_url(self, document) -> str:
+        url = document.file.url
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+    def get_kind(self, document) -> str:
+        return kind_of(document)
+
+    def get_content_type(self, document) -> str:
+        return content_type_of(document)
+
+
 class ConsultationSerializer(serializers.ModelSerializer):
     questions = serializers.SerializerMethodField()
+    documents = DocumentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Consultation
@@ -109,7 +152,9 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "opens_at",
             "closes_at",
             "sensitive",
+            "asks_equality",
             "questions",
+            "documents",
         ]
 
     @extend_schema_field(QuestionSerializer(many=True))
@@ -121,16 +166,36 @@ class ConsultationSerializer(serializers.ModelSerializer):
         return QuestionSerializer(questions, many=True).data
 
 
+class GroupReachedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReachedGroup
+        fields = ["id", "name"]
+
+
 class ConsultationDetailSerializer(ConsultationSerializer):
     form_token = serializers.SerializerMethodField(
         help_text="Send it back with the response: the same token twice stores one response"
     )
+    groups_reached = serializers.SerializerMethodField(
+        help_text=(
+            "The groups the 'About you' section offers (its 'groups' answer takes their ids); "
+            "empty when the consultation does not ask it"
+        )
+    )
 
     class Meta(ConsultationSerializer.Meta):
-        fields = [*ConsultationSerializer.Meta.fields, "form_token"]
+        fields = [*ConsultationSerializer.Meta.fields, "groups_reached", "form_token"]
 
     def get_form_token(self, consultation) -> str:
         return issue_token(consultation)
+
+    @extend_schema_field(GroupReachedSerializer(many=True))
+    def get_groups_reached(self, consultation) -> list:
+        if not consultation.asks_equality:
+            return []
+        return GroupReachedSerializer(
+            ReachedGroup.objects.order_by("position", "name"), many=True
+        ).data
 
 
 # --- Answering --------------------------------------------------------------------------------
@@ -204,17 +269,129 @@ class AnswersField(serializers.Field):
         return value
 
 
+class GroupIdsField(serializers.Field):
+    def to_internal_value(self, data) -> list[int]:
+        if (
+            not isinstance(data, list)
+            or len(data) > MOST_GROUPS
+            or not all(_is_group_id(value) for value in data)
+        ):
+            raise serializers.ValidationError(GROUP_IDS)
+        # Whether each names a group is the answering service's check.
+        return list(dict.fromkeys(data))
+
+    def to_representation(self, value):
+        return value
+
+
+def _is_group_id(value) -> bool:
+    # Bounded, so that a huge number is refused here rather than overflowing the database's.
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**LONGEST_ID
+
+
+def _about_you_schema() -> dict:
+    """The section's schema, drawn from the same list of questions as its fields. Written out
+    rather than generated, so that its lists of answers stay with their questions: two questions
+    share the yes / no / prefer-not list, and schema components would merge them under one
+    question's name."""
+    properties = {}
+    for characteristic in CHARACTERISTICS:
+        if characteristic.choices is None:
+            properties[characteristic.field] = {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 1},
+                "maxItems": MOST_GROUPS,
+                "nullable": True,
+                "description": (
+                    f"{characteristic.question} The ids of the office's groups reached, as the "
+                    "consultation's page offers them. Leave out, or send [], to name none or to "
+                    "prefer not to say."
+                ),
+            }
+            continue
+        offered = "; ".join(
+            f'"{value}": {label}' for value, label in characteristic.choices.choices
+        )
+        properties[characteristic.field] = {
+            "type": "string",
+            "enum": [*characteristic.choices.values, "", None],
+            "nullable": True,
+            "description": (
+                f'{characteristic.question} {offered}. Left out, "" or null: not answered.'
+            ),
+        }
+    return {
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+        "nullable": True,
+        "description": (
+            "The optional questions about the person (equality monitoring), for a consultation "
+            "whose page asks them; a consultation that does not ask them refuses any answer "
+            "here. Stored apart from the answers."
+        ),
+    }
+
+
+@extend_schema_field(_about_you_schema())
+class AboutYouSerializer(serializers.Serializer):
+    """The optional "About you" section (equality monitoring), asked only by consultations that
+    ask it: each question's answer from those offered ("prefer_not" for "Prefer not to say"),
+    or left out. Stored apart from the answers and only ever reported for groups of people."""
+
+    def get_fields(self):
+        fields = {}
+        for characteristic in CHARACTERISTICS:
+            if characteristic.choices is None:
+                fields[characteristic.field] = GroupIdsField(required=False, allow_null=True)
+                continue
+            message = NOT_AN_ANSWER_ABOUT_YOU.format(question=characteristic.question)
+            fields[characteristic.field] = serializers.ChoiceField(
+                choices=characteristic.choices.choices,
+                required=False,
+                allow_blank=True,
+                allow_null=True,
+                help_text=characteristic.question,
+                error_messages={"invalid_choice": message},
+            )
+        return fields
+
+    def to_internal_value(self, data) -> dict:
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError([ABOUT_YOU_NOT_A_MAPPING])
+        # A misspelt question would otherwise be dropped without a word.
+        if any(name not in self.fields for name in data):
+            names = ", ".join(self.fields)
+            raise serializers.ValidationError([ABOUT_YOU_UNKNOWN.format(names=names)])
+        values = super().to_internal_value(data)
+        return {
+            c.field: values.get(c.field) or ([] if c.choices is None else "")
+            for c in CHARACTERISTICS
+        }
+
+
+class HoneypotField(serializers.CharField):
+    """The form's field people never see and machines fill in. Whatever is in it only ever
+    flags the response (decision 20): a length or a character checked here would refuse a
+    suspect response and tell the machine what was noticed."""
+
+    def run_validators(self, value):
+        return None
+
+
 class ResponseInputSerializer(serializers.Serializer):
-    """What a client sends: the token it read the consultation with, and the answers."""
+    """What a client sends: the token it read the consultation with, the answers, and the
+    answers about the person if the consultation asks them."""
 
     form_token = serializers.CharField(max_length=LONGEST)
     answers = AnswersField()
-    website = serializers.CharField(
+    website = HoneypotField(
         required=False,
         allow_blank=True,
         default="",
         help_text="Leave empty",
     )
+    equality = AboutYouSerializer(required=False, allow_null=True)
 
     def validate_form_token(self, value):
         try:
@@ -230,6 +407,7 @@ class ResponseInputSerializer(serializers.Serializer):
             "form_token": token,
             "issued_at": issued_at,
             "honeypot": self.validated_data["website"],
+            "equality": self.validated_data.get("equality"),
         }
 
 
@@ -241,9 +419,22 @@ class ReceiptSerializer(serializers.ModelSerializer):
         fields = ["id", "submitted_at"]
 
 
+def flat_errors(errors: Mapping, prefix: str = "") -> dict[str, list[str]]:
+    """A serializer's errors with nested ones keyed as the service's are: "equality.sex"."""
+    flat: dict[str, list[str]] = {}
+    for name, messages in errors.items():
+        key = f"{prefix}.{name}" if prefix else str(name)
+        if isinstance(messages, Mapping):
+            flat.update(flat_errors(messages, key))
+        else:
+            flat[key] = list(messages)
+    return flat
+
+
 def field_errors(error: DjangoValidationError) -> dict[str, list[str]]:
     """The answering service's errors keyed as the body is: "answers.12" for question 12,
-    "answers.12.organisation" for the organisation's name it asks."""
+    "answers.12.organisation" for the organisation's name it asks, "equality.<name>" for an
+    answer about the person and "equality" for the section as a whole."""
     if not hasattr(error, "error_dict"):
         key = "form_token" if error.code == "other_consultation" else None
         return {key or api_settings.NON_FIELD_ERRORS_KEY: error.messages}
@@ -255,6 +446,8 @@ def field_errors(error: DjangoValidationError) -> dict[str, list[str]]:
         elif name == NON_FIELD_ERRORS:
             # The answers' only error that names no question: an answer to one not asked.
             key = "answers"
+        elif name.startswith(f"{EQUALITY}_"):
+            key = f"{EQUALITY}.{name.removeprefix(f'{EQUALITY}_')}"
         else:
             key = name
         errors.setdefault(key, []).extend(messages)
@@ -309,7 +502,7 @@ class ConsultationViewSet(
         questions = Prefetch("questions", queryset=Question.objects.in_order(), to_attr="asked")
         return (
             Consultation.objects.open(timezone.now())
-            .prefetch_related(questions)
+            .prefetch_related(questions, "documents")
             .order_by("closes_at", "pk")
         )
 
@@ -328,8 +521,9 @@ class ConsultationViewSet(
             400: OpenApiResponse(
                 _FIELD_ERRORS,
                 description='Messages by field: "form_token", "answers", "answers.<question id>", '
-                '"answers.<question id>.organisation", or "non_field_errors" for a consultation '
-                "that is closed or not open yet",
+                '"answers.<question id>.organisation", "equality" (answers about the person sent '
+                'to a consultation that does not ask them), "equality.<question name>", or '
+                '"non_field_errors" for a consultation that is closed or not open yet',
             ),
             404: OpenApiResponse(_ERROR_DETAIL, description="No consultation published here"),
             429: OpenApiResponse(_ERROR_DETAIL, description="Too many sent: wait and send again"),
@@ -344,14 +538,16 @@ class ConsultationViewSet(
         parser_classes=[JSONParser],
     )
     def responses(self, request, slug=None):
-        """Send one response. Answers go in "answers", keyed by question id."""
+        """Send one response. Answers go in "answers", keyed by question id; the optional
+        answers about the person, where the consultation asks them, in "equality"."""
         consultation = self.get_object()
         if abuse.flooding(request):
             raise Throttled(wait=abuse.retry_after(), detail=FLOODED)
         incoming = ResponseInputSerializer(
             data=request.data, context={"consultation": consultation}
         )
-        incoming.is_valid(raise_exception=True)
+        if not incoming.is_valid():
+            raise serializers.ValidationError(flat_errors(incoming.errors))
         try:
             response, created = submit_response(
                 consultation=consultation,

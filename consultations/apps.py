@@ -27,6 +27,9 @@ class ConsultationsConfig(AppConfig):
 
         registry.register_api("consultations", api.ConsultationViewSet, basename="consultation")
         self._plug_in_public_pages(registry)
+        from . import bench
+
+        registry.register_bench_scenario(bench.SCENARIO)
 
     def _plug_in_public_pages(self, registry):
         from pcc_portal.registry import HomeSection, NavEntry, StatementPart

@@ -1,7 +1,11 @@
 """Believable demo consultations, dated around today (decision 23): the 2016/17 precept
-consultation as history, a 20mph consultation open now, a town and parish council survey
-coming up, a victims' survey (sensitive) open now, and a rural crime survey closed five weeks
-ago whose feedback is due, with a few thousand generated responses.
+consultation as history, with the proposal it consulted on; a 20mph consultation open now; a
+town and parish council survey coming up; a victims' survey (sensitive) open now; a rural crime
+survey closed five weeks ago whose feedback is due; a community remedy consultation whose
+outcome is published; and one on police station front counters closed more than twelve weeks
+ago with no feedback yet, so the overdue flag and its reminder show. A few thousand generated
+responses, some with answers about the person (equality monitoring) and some free-text answers
+tagged with themes.
 
 Idempotent: each consultation is found by its web address and made, with its responses, only
 when missing. The responses are random but seeded, so every laptop shows the same demo.
@@ -13,17 +17,28 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from engagement.models import ActivityArea
+from engagement.models import ActivityArea, ReachedGroup
 from pcc_portal.demo import create_demo_users, demo_email
 from pcc_portal.models import Decision, LocalAuthority, OfficeProfile, PolicingArea, User
 from pcc_portal.roles import ENGAGEMENT_OFFICER
 
 from . import workflow
 from .answering import HONEYPOT, REPEATED, TOO_FAST
-from .models import Answer, AnswerScale, Consultation, Question, QuestionOption, Response
+from .documents import add_document
+from .models import (
+    Answer,
+    AnswerScale,
+    Consultation,
+    EqualityAnswers,
+    Question,
+    QuestionOption,
+    Response,
+    Theme,
+)
 from .outcomes import publish_outcome, write_outcome
 from .precept import add_precept_questions
 from .services import move_consultation
@@ -81,19 +96,40 @@ class Demo:
     # How people answer the questions a template adds, by type.
     template: Mapping[str, Ask] = field(default_factory=dict)
     outcome: "Told | None" = None
+    # Councils answering for themselves are not asked about themselves.
+    asks_equality: bool = True
+    # The document consulted on, if any: its title and the text of its one page.
+    document: "Paper | None" = None
 
 
 @dataclass(frozen=True)
 class Told:
-    """ "You said, we did", and the decision in the register it links to."""
+    """ "You said, we did", and the decision in the register it links to.
+
+    A historic decision has its own date; one around today is taken `decided_after` the
+    consultation closed, and its reference names that year ("DN {year}/031").
+    """
 
     said: str
     decision: str
     shaped_by: str
     reference: str
     title: str
-    decided_on: date
     summary: str
+    decided_on: date | None = None
+    decided_after: timedelta = timedelta(weeks=6)
+
+    def decided(self, closes_at: datetime) -> date:
+        return self.decided_on or timezone.localdate(closes_at) + self.decided_after
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A document consulted on, generated as a one-page PDF."""
+
+    title: str
+    file_name: str
+    lines: tuple[str, ...]
 
 
 def confidence(weights=(9, 33, 31, 17, 10)) -> Ask:
@@ -159,6 +195,62 @@ RURAL_HELP = (
     "Cameras on the main routes out of the valley.",
 )
 
+REMEDY_COMMENTS = (
+    "Make them clean up the graffiti they sprayed, where people can see it being done.",
+    "Victims should be told whether the remedy was actually carried out.",
+    "Young people need a course on how their behaviour affects older neighbours.",
+    "Mediation worked for us when nothing else did.",
+    "An apology means nothing unless it is face to face.",
+)
+COUNTER_COMMENTS = (
+    "Online reporting is fine for me but older people need a counter in town.",
+    "Keep the counter open on Saturdays, it is the only day I can get there.",
+    "A webchat in the evenings would be more useful than a counter.",
+    "Please keep one counter open in each market town, not just the big stations.",
+    "I would use a drop-in at the library or council office.",
+)
+# Themes staff tag free-text answers with, by the words of the generated answer.
+THEMES = {
+    PRECEPT_COMMENTS[0]: ("Visible policing",),
+    PRECEPT_COMMENTS[1]: ("Cost of living",),
+    PRECEPT_COMMENTS[2]: ("Visible policing", "Where the money goes"),
+    PRECEPT_COMMENTS[3]: ("101 calls",),
+    PRECEPT_COMMENTS[4]: ("Rural policing",),
+    PRECEPT_COMMENTS[5]: ("Business crime",),
+    PRECEPT_COMMENTS[6]: ("Where the money goes",),
+    PRECEPT_COMMENTS[7]: ("Drugs",),
+    PRECEPT_COMMENTS[8]: ("Cost of living",),
+    PRECEPT_COMMENTS[9]: ("Visible policing",),
+    LIMITS_REASONS[0]: ("Enforcement",),
+    LIMITS_REASONS[1]: ("Buses and through traffic",),
+    LIMITS_REASONS[2]: ("Schools", "Speed cameras"),
+    LIMITS_REASONS[4]: ("Street by street",),
+    LIMITS_COMMENTS[0]: ("Schools",),
+    LIMITS_COMMENTS[1]: ("Community speed watch",),
+    LIMITS_COMMENTS[2]: ("Schools", "Enforcement"),
+    LIMITS_COMMENTS[3]: ("Traffic calming",),
+    LIMITS_COMMENTS[4]: ("Buses and through traffic",),
+    VICTIM_BETTER[0]: ("Kept informed",),
+    VICTIM_BETTER[1]: ("Kept informed",),
+    VICTIM_BETTER[2]: ("One point of contact",),
+    VICTIM_BETTER[3]: ("Support services",),
+    VICTIM_BETTER[5]: ("Court",),
+    RURAL_HELP[0]: ("Rural officers",),
+    RURAL_HELP[1]: ("Hare coursing",),
+    RURAL_HELP[2]: ("Crime prevention",),
+    RURAL_HELP[3]: ("Crime prevention",),
+    RURAL_HELP[4]: ("Patrols",),
+    REMEDY_COMMENTS[0]: ("Reparation",),
+    REMEDY_COMMENTS[1]: ("Victims kept informed",),
+    REMEDY_COMMENTS[3]: ("Mediation",),
+    COUNTER_COMMENTS[0]: ("Older people", "Counters in towns"),
+    COUNTER_COMMENTS[1]: ("Opening times",),
+    COUNTER_COMMENTS[2]: ("Online contact",),
+    COUNTER_COMMENTS[3]: ("Counters in towns",),
+}
+# How many of the answers with a theme staff have tagged so far.
+THEMED_SHARE = 0.7
+
 DEMOS = (
     Demo(
         slug="precept-2016-17",
@@ -187,7 +279,7 @@ DEMOS = (
             Kind.YES_NO: Ask(Kind.YES_NO, "", weights=(57, 43)),
             Kind.LONG_TEXT: Ask(Kind.LONG_TEXT, "", samples=PRECEPT_COMMENTS, skipped=0.8),
         },
-        responses=1500,
+        responses=1200,
         outcome=Told(
             said=(
                 "More than half of those who answered said they would be willing to pay £3.50 "
@@ -212,6 +304,22 @@ DEMOS = (
             summary=(
                 "The police precept for 2016/17, with a Band D increase of £3.50 a year, after "
                 "public consultation from 1 December 2015 to 18 January 2016."
+            ),
+        ),
+        document=Paper(
+            title="Precept proposal 2016/17",
+            file_name="precept-proposal-2016-17.pdf",
+            lines=(
+                "Policing precept 2016/17: the proposal",
+                "",
+                "The police grant from central government falls again in 2016/17.",
+                "We propose to raise the police part of council tax by £3.50 a year",
+                "for a Band D property, about 7p a week.",
+                "",
+                "The money would protect neighbourhood policing teams and the rural",
+                "crime teams, and pay for answering 101 calls faster.",
+                "",
+                "Tell us what you think by 18 January 2016.",
             ),
         ),
     ),
@@ -286,7 +394,7 @@ DEMOS = (
             ),
             EMAIL_ASK,
         ),
-        responses=800,
+        responses=700,
     ),
     Demo(
         slug="town-and-parish-council-survey",
@@ -341,6 +449,7 @@ DEMOS = (
         ),
         respondents=(0, 0, 1),
         responses=0,
+        asks_equality=False,
     ),
     Demo(
         slug="victims-survey",
@@ -398,7 +507,7 @@ DEMOS = (
                 "You can choose 'prefer not to say'.",
             ),
         ),
-        responses=300,
+        responses=250,
     ),
     Demo(
         slug="rural-crime-survey",
@@ -454,7 +563,124 @@ DEMOS = (
             EMAIL_ASK,
         ),
         respondents=(58, 38, 4),
-        responses=400,
+        responses=350,
+    ),
+    Demo(
+        slug="community-remedy",
+        title="The community remedy: putting anti-social behaviour right",
+        summary=(
+            "When someone admits low-level crime or anti-social behaviour, the victim can have "
+            "a say in how it is put right, out of court: an apology, repairing the damage, "
+            "unpaid work in the community. We asked which of these should be on the list."
+        ),
+        why=(
+            "The law asks us to consult the public on the community remedy document, the list "
+            "of actions officers can offer, and to agree it with the Chief Constable."
+        ),
+        can_change="Which actions are on the list officers offer victims.",
+        cannot_change="Whether a case is dealt with out of court, which is for the police.",
+        audience="Everyone in the area, and victims of anti-social behaviour in particular",
+        activity_areas=(3,),
+        asks=(
+            WHERE_YOU_LIVE,
+            Ask(
+                Kind.MULTIPLE_CHOICE,
+                "Which of these should officers be able to offer?",
+                "Select all that apply.",
+                required=True,
+                options=(
+                    "A written or spoken apology",
+                    "Repairing or paying for the damage",
+                    "Unpaid work in the community",
+                    "A course on the harm caused, such as drugs or alcohol awareness",
+                    "Mediation between neighbours",
+                    "An acceptable behaviour contract",
+                ),
+                weights=(70, 82, 64, 48, 55, 40),
+            ),
+            Ask(
+                Kind.SCALE,
+                "Victims should have a say in how anti-social behaviour is put right.",
+                required=True,
+                scale="agreement",
+                weights=(46, 34, 10, 6, 4),
+            ),
+            Ask(
+                Kind.LONG_TEXT,
+                "Is there anything else that should be on the list?",
+                samples=REMEDY_COMMENTS,
+                skipped=0.6,
+            ),
+            EMAIL_ASK,
+        ),
+        responses=250,
+        outcome=Told(
+            said=(
+                "Most people wanted offenders to repair or pay for the damage they caused, and "
+                "to apologise. Mediation between neighbours had strong support from people who "
+                "had lived next to anti-social behaviour. Several asked that victims be told "
+                "what happened after they chose."
+            ),
+            decision=(
+                "The community remedy document now lists an apology, repairing or paying for "
+                "the damage, unpaid work in the community, a course on the harm caused, "
+                "mediation and an acceptable behaviour contract."
+            ),
+            shaped_by=(
+                "Mediation was added to the list because of what people told us, and officers "
+                "now write to the victim once the remedy has been carried out."
+            ),
+            reference="DN {year}/031",
+            title="Community remedy document",
+            summary="The list of out-of-court actions victims can choose from, after consultation.",
+            decided_after=timedelta(weeks=6),
+        ),
+    ),
+    Demo(
+        slug="front-counters",
+        title="Police station front counters: when should they open?",
+        summary=(
+            "Fewer people now come to a police station to report a crime. We asked which front "
+            "counters should stay open, at what times, and how else you would like to reach us."
+        ),
+        why=(
+            "Keeping every counter open all day costs officers' and staff time. Your answers "
+            "decide which counters stay open and when."
+        ),
+        can_change="Which front counters open, on which days and at what times.",
+        cannot_change="The 999 and 101 services, which are not changing.",
+        audience="Everyone in the area",
+        activity_areas=(1,),
+        asks=(
+            WHERE_YOU_LIVE,
+            confidence(weights=(8, 30, 33, 18, 11)),
+            Ask(
+                Kind.YES_NO,
+                "Have you been to a police station front counter in the last two years?",
+                required=True,
+                weights=(22, 78),
+            ),
+            Ask(
+                Kind.SINGLE_CHOICE,
+                "When would a front counter be most useful to you?",
+                required=True,
+                options=(
+                    "Weekday mornings",
+                    "Weekday evenings",
+                    "Saturdays",
+                    "I would not use one",
+                ),
+                weights=(24, 31, 27, 18),
+            ),
+            Ask(
+                Kind.LONG_TEXT,
+                "How else would you like to reach the police?",
+                samples=COUNTER_COMMENTS,
+                skipped=0.6,
+            ),
+            EMAIL_ASK,
+        ),
+        responses=300,
     ),
 )
 
@@ -477,6 +703,54 @@ CHANNELS = (
 )
 SUSPECT_SHARE = 0.015
 SUSPECT_REASONS = ((TOO_FAST,), (HONEYPOT,), (REPEATED,), (TOO_FAST, REPEATED))
+
+# Of the people answering for themselves, how many fill in the "About you" section at all; of
+# those, how many say "Prefer not to say" to every question in it.
+ABOUT_YOU_SHARE = 0.45
+PREFER_NOT_TO_ALL = 0.12
+# Of the rest, how many leave any one question blank.
+ABOUT_YOU_SKIPPED = 0.06
+PREFER_NOT = EqualityAnswers.YesNo.PREFER_NOT.value
+# Who answers consultations, roughly: older people more than younger, the area's own mix of
+# ethnic groups and religions; "Prefer not to say" more for the more personal questions.
+ABOUT_YOU = {
+    "age_band": {
+        "under_16": 0.5,
+        "16_19": 2,
+        "20_24": 4,
+        "25_34": 10,
+        "35_44": 14,
+        "45_54": 18,
+        "55_64": 20,
+        "65_74": 17,
+        "75_plus": 7,
+        PREFER_NOT: 7.5,
+    },
+    "sex": {"female": 50, "male": 42, PREFER_NOT: 8},
+    "gender_same_as_birth": {"yes": 84, "no": 1, PREFER_NOT: 15},
+    "ethnicity": {"asian": 3, "black": 1, "mixed": 1.5, "white": 83.5, "other": 1, PREFER_NOT: 10},
+    "disability": {"yes": 14, "no": 72, PREFER_NOT: 14},
+    "religion": {
+        "none": 34,
+        "christian": 43,
+        "buddhist": 0.5,
+        "hindu": 0.7,
+        "jewish": 0.3,
+        "muslim": 1.5,
+        "sikh": 0.7,
+        "other": 1.3,
+        PREFER_NOT: 18,
+    },
+    "sexual_orientation": {
+        "straight": 74,
+        "gay_lesbian": 2,
+        "bisexual": 1.5,
+        "other": 0.5,
+        PREFER_NOT: 22,
+    },
+}
+# How many say they belong to each of the office's groups reached.
+IN_A_GROUP = 0.06
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -503,6 +777,16 @@ def windows(today: date) -> dict[str, tuple[datetime, datetime]]:
             _at(today - timedelta(weeks=11), 9),
             _at(today - timedelta(weeks=5), 23, 59),
         ),
+        # Its outcome was published some weeks after it closed.
+        "community-remedy": (
+            _at(today - timedelta(weeks=18), 9),
+            _at(today - timedelta(weeks=10), 23, 59),
+        ),
+        # Closed sixteen weeks ago and nothing published: four weeks overdue.
+        "front-counters": (
+            _at(today - timedelta(weeks=24), 9),
+            _at(today - timedelta(weeks=16), 23, 59),
+        ),
     }
 
 
@@ -528,6 +812,7 @@ def _build(demo: Demo, *, opens_at, closes_at, officer) -> Consultation:
         closes_at=closes_at,
         owner=officer,
         sensitive=demo.sensitive,
+        asks_equality=demo.asks_equality,
     )
     consultation._history_user = officer
     consultation.save()
@@ -689,6 +974,71 @@ def _respond(
     return rows
 
 
+def _about_you(
+    chance: random.Random, response: Response, groups: list[int]
+) -> tuple[dict[str, str], list[int]] | None:
+    """What one generated person says about themselves, as record_equality_answers takes it,
+    or None: most skip the section, and those answering for a business or an organisation are
+    not asked about themselves."""
+    if response.respondent_type not in ("", Response.RespondentType.RESIDENT):
+        return None
+    if chance.random() >= ABOUT_YOU_SHARE:
+        return None
+    if chance.random() < PREFER_NOT_TO_ALL:
+        return dict.fromkeys(ABOUT_YOU, PREFER_NOT), []
+    values = {}
+    for name, weights in ABOUT_YOU.items():
+        if chance.random() >= ABOUT_YOU_SKIPPED:
+            values[name] = chance.choices(list(weights), list(weights.values()))[0]
+    chosen = [group for group in groups if chance.random() < IN_A_GROUP]
+    if not values and not chosen:
+        return None
+    return values, chosen
+
+
+def _make_themes(demo: Demo, consultation: Consultation) -> dict[str, Theme]:
+    """The themes the generated text answers of this consultation can be tagged with."""
+    texts = {
+        sample
+        for ask in (*demo.asks, *demo.template.values())
+        for sample in ask.samples
+        if isinstance(sample, str)
+    }
+    names = sorted({name for text in texts for name in THEMES.get(text, ())})
+    made = Theme.objects.bulk_create(Theme(consultation=consultation, name=n) for n in names)
+    return {theme.name: theme for theme in made}
+
+
+def _tag(chance: random.Random, answers: list[Answer], themes: dict[str, Theme]) -> int:
+    """Tag a share of the text answers with their themes, as staff part-way through reading
+    them would have. The answers must have been stored."""
+    Tagged = Answer.themes.through
+    rows = [
+        Tagged(answer_id=answer.pk, theme_id=themes[name].pk)
+        for answer in answers
+        if answer.text in THEMES and chance.random() < THEMED_SHARE
+        for name in THEMES[answer.text]
+    ]
+    Tagged.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+def _store_about_you(made: list[tuple[Response, tuple[dict, list[int]]]]) -> None:
+    """Store the answers about the people, apart from their answers, once the responses are."""
+    answers = EqualityAnswers.objects.bulk_create(
+        EqualityAnswers(response=response, **values) for response, (values, _) in made
+    )
+    InGroup = EqualityAnswers.groups.through
+    InGroup.objects.bulk_create(
+        (
+            InGroup(equalityanswers_id=equality.pk, reachedgroup_id=group)
+            for equality, (_, (_, groups)) in zip(answers, made, strict=True)
+            for group in groups
+        ),
+        batch_size=BATCH,
+    )
+
+
 def _responses(
     demo: Demo,
     consultation: Consultation,
@@ -698,10 +1048,12 @@ def _responses(
     chance: random.Random,
     officer: User,
     places: Places,
+    groups: list[int],
 ) -> int:
-    """Generate `count` responses over the consultation's open window, up to `today`.
+    """Generate `count` responses over the consultation's open window, up to `today`, with the
+    answers about the people where the consultation asks them, and themes on some of the text.
 
-    Written with bulk_create, two inserts per thousand responses, rather than through
+    Written with bulk_create, a few inserts per thousand responses, rather than through
     submit_response one at a time: a few thousand responses through the full checks would make
     loading the demo slow, and these answers are valid by construction.
     """
@@ -720,9 +1072,10 @@ def _responses(
         .order_by("position", "id")
     )
     channels, channel_weights = zip(*CHANNELS, strict=True)
+    themes = _make_themes(demo, consultation)
     made = 0
     for first in range(0, count, BATCH):
-        responses, answers = [], []
+        responses, answers, about = [], [], []
         for number in range(first, min(first + BATCH, count)):
             channel = chance.choices(channels, channel_weights)[0]
             response = Response(
@@ -739,15 +1092,54 @@ def _responses(
                 response.keyed_in_by = officer
             answers.append(_respond(chance, demo, questions, response, places, number))
             responses.append(response)
+            said = _about_you(chance, response, groups) if consultation.asks_equality else None
+            if said is not None:
+                about.append((response, said))
         Response.objects.bulk_create(responses)
+        _store_about_you(about)
         rows = []
         for response, its_answers in zip(responses, answers, strict=True):
             for answer in its_answers:
                 answer.response = response
                 rows.append(answer)
         Answer.objects.bulk_create(rows, batch_size=BATCH * 2)
+        if themes:
+            _tag(chance, [row for row in rows if row.text], themes)
         made += len(responses)
     return made
+
+
+def one_page_pdf(lines: tuple[str, ...]) -> bytes:
+    """A one-page A4 PDF of the lines in Helvetica, built in memory: a real document for the
+    upload checks and any reader, without shipping a file or a PDF library."""
+
+    def shown(line: str) -> str:
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    # Each ' moves down one line (TL) and shows its text.
+    text = ["BT", "/F1 12 Tf", "16 TL", "72 790 Td", *(f"({shown(line)}) '" for line in lines)]
+    stream = "\n".join([*text, "ET"]).encode("cp1252")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n%b\nendstream" % (len(stream), stream),
+    ]
+    pdf = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%b\nendobj\n" % (number, body)
+    table = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        table,
+    )
+    return bytes(pdf)
 
 
 def _publish_outcome(told: Told, consultation: Consultation, officer: User) -> None:
@@ -755,11 +1147,12 @@ def _publish_outcome(told: Told, consultation: Consultation, officer: User) -> N
     told at the time, and loading the demo writes to nobody."""
     office = OfficeProfile.objects.first()
     holder = ", ".join(filter(None, [office.holder_name, office.holder_title])) if office else ""
+    decided_on = told.decided(consultation.closes_at)
     record, _ = Decision.objects.get_or_create(
-        reference=told.reference,
+        reference=told.reference.format(year=decided_on.year),
         defaults={
             "title": told.title,
-            "decided_on": told.decided_on,
+            "decided_on": decided_on,
             "decided_by": holder or "The office holder",
             "summary": told.summary,
             "is_public": True,
@@ -781,6 +1174,7 @@ def fill(*, today: date, stdout, sizes: Mapping[str, int] | None = None) -> None
     number of responses per consultation (by web address), for quick tests."""
     officer = _officer()
     places = Places.load()
+    groups = list(ReachedGroup.objects.order_by("pk").values_list("pk", flat=True))
     dates = windows(today)
     made = responses = 0
     for demo in DEMOS:
@@ -791,6 +1185,15 @@ def fill(*, today: date, stdout, sizes: Mapping[str, int] | None = None) -> None
         opens_at, closes_at = dates[demo.slug]
         with transaction.atomic():
             consultation = _build(demo, opens_at=opens_at, closes_at=closes_at, officer=officer)
+            if demo.document is not None:
+                add_document(
+                    consultation=consultation,
+                    title=demo.document.title,
+                    file=ContentFile(
+                        one_page_pdf(demo.document.lines), name=demo.document.file_name
+                    ),
+                    by=officer,
+                )
             if demo.outcome is not None:
                 _publish_outcome(demo.outcome, consultation, officer)
             count = demo.responses if sizes is None else sizes.get(demo.slug, 0)
@@ -802,6 +1205,7 @@ def fill(*, today: date, stdout, sizes: Mapping[str, int] | None = None) -> None
                 chance=chance,
                 officer=officer,
                 places=places,
+                groups=groups,
             )
         made += 1
     stdout.write(f"  {made} consultations, {responses} responses\n")

@@ -4,8 +4,9 @@ The section's fields join the response form, so that one error summary lists eve
 the person sees them in one round; nothing in it is required. What the person chose is stored by
 `equality.record_equality_answers`, apart from their answers to the consultation.
 
-Every consultation asks it, sensitive ones too (decision 22 leaves out names and contact details,
-not monitoring): each question has "Prefer not to say", and skipping the section stores nothing.
+A consultation asks it unless its owner switched it off (`Consultation.asks_equality`), sensitive
+ones too (decision 22 leaves out names and contact details, not monitoring): each question has
+"Prefer not to say", and skipping the section stores nothing.
 """
 
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Size

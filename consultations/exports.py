@@ -19,7 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from .models import Answer, Consultation, Question, Response
-from .results import Selection, questions_of
+from .results import TEXT, Selection, questions_of
 
 CHUNK = 2000
 BOLD = Font(bold=True)
@@ -53,6 +53,8 @@ class _Columns:
         self.questions = [
             q for q in questions_of(consultation) if include_emails or q.kind != Question.Kind.EMAIL
         ]
+        # Each free-text question's column is followed by a column of its answer's themes.
+        self.themed = {q.pk for q in self.questions if q.kind in TEXT}
         self.labels = {}  # (kind, pk) -> label, for options and scale points
         for question in self.questions:
             for option in question.options.all():
@@ -60,6 +62,21 @@ class _Columns:
             if question.scale_id:
                 for point in question.scale.points.all():
                     self.labels[("point", point.pk)] = (point.position, point.label)
+        # Each choice's label, translated once: get_FOO_display() translates and hashes the
+        # whole list of choices again for every cell, which was most of the time an export of
+        # 100,000 responses took.
+        self.shown = {
+            name: {value: str(label) for value, label in choices}
+            for name, choices in (
+                ("channel", Response.Channel.choices),
+                ("respondent_type", Response.RespondentType.choices),
+                ("whereabouts", Response.Whereabouts.choices),
+            )
+        }
+
+    def _display(self, response: Response, name: str) -> str:
+        value = getattr(response, name)
+        return self.shown[name].get(value, value)
 
     def header(self) -> list[str]:
         fixed = [
@@ -74,22 +91,26 @@ class _Columns:
         if self.include_emails:
             fixed.append("Email address")
         fixed += ["Suspect", "Why it is suspect"]
-        return fixed + [f"Q{n}. {q.text}" for n, q in enumerate(self.questions, start=1)]
+        for n, question in enumerate(self.questions, start=1):
+            fixed.append(f"Q{n}. {question.text}")
+            if question.pk in self.themed:
+                fixed.append(f"Q{n}. Themes")
+        return fixed
 
-    def row(self, response: Response, answers: list[tuple]) -> list:
+    def row(self, response: Response, answers: list[tuple], themes: list[tuple] = ()) -> list:
         by_question: dict[int, list[tuple]] = {}
         for answer in answers:
             by_question.setdefault(answer[0], []).append(answer[1:])
         area = response.policing_area.name if response.policing_area_id else ""
         if not area and response.whereabouts:
-            area = response.get_whereabouts_display()
+            area = self._display(response, "whereabouts")
         row = [
             response.pk,
             timezone.localtime(response.submitted_at).replace(tzinfo=None, microsecond=0),
-            response.get_channel_display(),
+            self._display(response, "channel"),
             area,
             response.local_authority.name if response.local_authority_id else "",
-            response.get_respondent_type_display(),
+            self._display(response, "respondent_type"),
             response.organisation_name,
         ]
         if self.include_emails:
@@ -97,6 +118,8 @@ class _Columns:
         row += ["Yes" if response.suspect else "No", "; ".join(response.suspect_reasons or [])]
         for question in self.questions:
             row.append(self._answer(question, response, by_question.get(question.pk, [])))
+            if question.pk in self.themed:
+                row.append("; ".join(name for asked, name in themes if asked == question.pk))
         return row
 
     def _answer(self, question: Question, response: Response, answers: list[tuple]):
@@ -114,20 +137,19 @@ class _Columns:
             elif text:
                 shown.append((0, text))
         if not shown and question.kind in ON_THE_RESPONSE:
-            return {
-                Question.Kind.RESPONDENT_TYPE: response.get_respondent_type_display(),
-                Question.Kind.WHERE_YOU_LIVE: self._whereabouts(response),
-                Question.Kind.EMAIL: response.email,
-            }[question.kind]
+            if question.kind == Question.Kind.RESPONDENT_TYPE:
+                return self._display(response, "respondent_type")
+            if question.kind == Question.Kind.WHERE_YOU_LIVE:
+                return self._whereabouts(response)
+            return response.email
         return "; ".join(label for _, label in sorted(shown, key=lambda item: item[0]))
 
-    @staticmethod
-    def _whereabouts(response: Response) -> str:
+    def _whereabouts(self, response: Response) -> str:
         if response.local_authority_id:
             return response.local_authority.name
         if response.policing_area_id:
             return response.policing_area.name
-        return response.get_whereabouts_display() if response.whereabouts else ""
+        return self._display(response, "whereabouts") if response.whereabouts else ""
 
 
 def response_rows(
@@ -135,8 +157,9 @@ def response_rows(
 ) -> Iterator[list]:
     """The header, then one row per response in the order they came in.
 
-    Two chunked reads are merged on the response: the responses, and all their answers ordered
-    by response. Memory stays at a chunk of each whatever the number of responses.
+    Chunked reads are merged on the response: the responses, and all their answers and the
+    answers' themes ordered by response. Memory stays at a chunk of each whatever the number of
+    responses.
     """
     columns = _Columns(consultation, include_emails=include_emails)
     yield columns.header()
@@ -157,15 +180,30 @@ def response_rows(
         )
         .iterator(chunk_size=CHUNK * 5)
     )
+    # The themes of the answers, a third read in the same order: (response, question, theme).
+    tags = (
+        Answer.themes.through.objects.filter(
+            selection.response_q("answer__response__"),
+            answer__response__consultation=consultation,
+        )
+        .order_by("answer__response_id", "theme__name", "pk")
+        .values_list("answer__response_id", "answer__question_id", "theme__name")
+        .iterator(chunk_size=CHUNK * 5)
+    )
     pending = next(answers, None)
+    pending_tag = next(tags, None)
     for response in responses:
-        own = []
+        own, own_tags = [], []
         # Answers of responses not selected cannot come first: both reads share the condition.
         while pending is not None and pending[0] <= response.pk:
             if pending[0] == response.pk:
                 own.append(pending[1:])
             pending = next(answers, None)
-        yield columns.row(response, own)
+        while pending_tag is not None and pending_tag[0] <= response.pk:
+            if pending_tag[0] == response.pk:
+                own_tags.append(pending_tag[1:])
+            pending_tag = next(tags, None)
+        yield columns.row(response, own, own_tags)
 
 
 class _Echo:

@@ -85,6 +85,15 @@ def _yes_no(value: str) -> bool:
     return value == YES
 
 
+class HoneypotField(forms.CharField):
+    """The field people never see and machines fill in. Whatever is in it only ever flags the
+    response (decision 20): a length or a character checked here would send a suspect response
+    back with an error, refusing it and showing the machine what was noticed."""
+
+    def run_validators(self, value):
+        return None
+
+
 class ResponseForm(forms.Form):
     """ResponseForm(consultation, data=None) -> one field per question, named q<id>.
 
@@ -95,10 +104,9 @@ class ResponseForm(forms.Form):
 
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     # A field people never see and machines fill in (decision 20): flagged, never refused.
-    website = forms.CharField(
+    website = HoneypotField(
         label="Leave this blank",
         required=False,
-        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 

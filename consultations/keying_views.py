@@ -2,7 +2,9 @@
 email, at a meeting or by phone, and the public print a paper copy to fill in and post back.
 
 The paper copy numbers and words its questions and answers as the online form does, so what
-comes back by post is keyed in on a form that reads the same.
+comes back by post is keyed in on a form that reads the same. Both end with the optional "About
+you" section when the consultation asks it, and the answers keyed in from it are stored apart,
+as the website's are.
 """
 
 from crispy_forms_gds.layout import Field, Size, Submit
@@ -12,12 +14,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from engagement.views.access import rule_required
 from pcc_portal.public_cache import cached_for_visitors, remember
 
 from .answering import field_name, submit_response
+from .equality import CHARACTERISTICS
+from .equality_forms import INTRODUCTION, LEGEND, add_equality_section, equality_answers
+from .equality_forms import field_name as about_you_field
 from .forms import ResponseForm
 from .models import Consultation, Question, Response
 from .plan import in_words
@@ -34,7 +40,8 @@ KEYED_IN_CHANNELS = [
 
 
 class KeyInForm(ResponseForm):
-    """The public's form with the way the response reached us asked first."""
+    """The public's form with the way the response reached us asked first, and the "About you"
+    section last when the consultation asks it."""
 
     def __init__(self, consultation: Consultation, *args, **kwargs):
         super().__init__(consultation, *args, **kwargs)
@@ -49,9 +56,15 @@ class KeyInForm(ResponseForm):
         layout = self.helper.layout.fields
         layout.insert(0, Field.radios("channel", legend_size=Size.MEDIUM))
         layout[-1] = Submit("save", "Save response")
+        if consultation.asks_equality:
+            add_equality_section(self)
 
     def submission(self) -> dict:
-        return {**super().submission(), "channel": self.cleaned_data["channel"]}
+        return {
+            **super().submission(),
+            "channel": self.cleaned_data["channel"],
+            "equality": equality_answers(self),
+        }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -144,6 +157,26 @@ def paper_questions(form: ResponseForm) -> list[dict]:
     return printed
 
 
+def paper_about_you(form: ResponseForm) -> list[dict]:
+    """The "About you" section's questions as printed, worded and offered as on the form they
+    were added to (add_equality_section), "Prefer not to say" included. Unnumbered: the
+    section is not one of the consultation's questions, and keying in reads it by name."""
+    printed = []
+    for characteristic in CHARACTERISTICS:
+        field = form.fields.get(about_you_field(characteristic.field))
+        if field is None:
+            # No groups reached listed: the form leaves that question out too.
+            continue
+        printed.append(
+            {
+                "text": field.label,
+                "choices": _choices(field),
+                "tick": TICK_ANY if characteristic.choices is None else TICK_ONE,
+            }
+        )
+    return printed
+
+
 @require_GET
 @cached_for_visitors(CONSULTATIONS)
 def consultation_print(request, slug):
@@ -159,13 +192,22 @@ def consultation_print(request, slug):
     phase = consultation.phase(timezone.now())
     if phase not in (Consultation.Phase.OPEN, Consultation.Phase.CLOSED):
         raise Http404
+    form = ResponseForm(consultation)
+    about_you = []
+    if consultation.asks_equality:
+        add_equality_section(form)
+        about_you = paper_about_you(form)
     return render(
         request,
         "consultations/print.html",
         {
             "consultation": consultation,
             "phase": phase,
-            "questions": paper_questions(ResponseForm(consultation)),
+            "questions": paper_questions(form),
+            "about_you": about_you,
+            "about_you_legend": LEGEND,
+            # The form's own paragraphs, written in code: nothing in them comes from anyone.
+            "about_you_introduction": mark_safe(INTRODUCTION),  # noqa: S308
             "opens": in_words(consultation.opens_at),
             "closes": in_words(consultation.closes_at),
         },

@@ -401,6 +401,8 @@ class Response(models.Model):
     form_token = models.UUIDField(_("form token"), unique=True, null=True, blank=True)
     # The client address as a keyed hash that changes daily (pcc_portal/client_ip.py).
     client_key = models.CharField(_("source"), max_length=64, blank=True)
+    # A hash of the answers, so a repeat from one source is found by one indexed lookup.
+    answers_fingerprint = models.CharField(_("answers fingerprint"), max_length=64, blank=True)
     suspect = models.BooleanField(_("suspect"), default=False)
     suspect_reasons = models.JSONField(_("why it is suspect"), default=list, blank=True)
     keyed_in_by = models.ForeignKey(
@@ -417,7 +419,13 @@ class Response(models.Model):
         verbose_name = _("response")
         verbose_name_plural = _("responses")
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["consultation", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["consultation", "submitted_at"]),
+            models.Index(
+                fields=["consultation", "client_key", "submitted_at"],
+                name="response_from_one_source",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(respondent_type="organisation") | Q(organisation_name=""),

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from . import saving
 from .equality import ANSWER_FIELDS, EXPORT_RAW, record_equality_access
 from .models import Answer, EqualityAccess, EqualityAnswers, Question, Response
 from .rules import MANAGE_PERSONAL_DATA
@@ -133,17 +134,23 @@ def export_person(*, email: str, by) -> dict:
         [r.pk for r in responses],
         by.pk,
     )
-    return {"downloaded": timezone.now().isoformat(), "responses": exported}
+    return {
+        "downloaded": timezone.now().isoformat(),
+        "responses": exported,
+        "answers saved to finish later": saving.export_saved_of(email),
+    }
 
 
 def erase_responses_of(*, email: str, by) -> int:
     """Delete every response that left this email address, with its answers and equality
-    answers, in one transaction; the number of responses erased."""
+    answers, and the answers saved under it to finish later, in one transaction; the number of
+    responses erased."""
     _check(email=email, by=by)
     with transaction.atomic():
         ids = list(_matching(email).select_for_update().values_list("pk", flat=True))
         Answer.objects.filter(response_id__in=ids).delete()
         EqualityAnswers.objects.filter(response_id__in=ids).delete()
         Response.objects.filter(pk__in=ids).delete()
-    logger.info("Erasure: responses %s erased by user %s", ids, by.pk)
+        saved = saving.erase_saved_of(email)
+    logger.info("Erasure: responses %s and %s saved answers erased by user %s", ids, saved, by.pk)
     return len(ids)

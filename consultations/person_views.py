@@ -13,16 +13,16 @@ from django.views.decorators.http import require_http_methods
 
 from engagement.views.access import rule_required
 
-from . import people
+from . import people, saving
 from .person_forms import PersonForm
 from .rules import MANAGE_PERSONAL_DATA
 
 SEARCH_TEMPLATE = "consultations/staff/person.html"
 
 
-def _search_page(request, form, responses=None, status=200):
+def _search_page(request, form, responses=None, saved=None, status=200):
     email = form.cleaned_data["email"] if responses is not None else ""
-    context = {"form": form, "responses": responses, "email": email}
+    context = {"form": form, "responses": responses, "saved": saved, "email": email}
     return render(request, SEARCH_TEMPLATE, context, status=status)
 
 
@@ -35,8 +35,9 @@ def person_search(request):
     form = PersonForm(request.POST)
     if not form.is_valid():
         return _search_page(request, form, status=400)
-    responses = list(people.responses_of(form.cleaned_data["email"]))
-    return _search_page(request, form, responses)
+    email = form.cleaned_data["email"]
+    responses = list(people.responses_of(email))
+    return _search_page(request, form, responses, list(saving.saved_of(email)))
 
 
 @never_cache
@@ -72,7 +73,11 @@ def person_erase(request):
         return render(
             request,
             "consultations/staff/person_erase.html",
-            {"email": email, "responses": list(people.responses_of(email))},
+            {
+                "email": email,
+                "responses": list(people.responses_of(email)),
+                "saved": list(saving.saved_of(email)),
+            },
         )
     erased = people.erase_responses_of(email=email, by=request.user)
     messages.success(

@@ -70,6 +70,9 @@ def _check_amount(amount) -> Decimal:
     return exact
 
 
+ALREADY_ASKED = "This consultation already asks the precept question for this amount"
+
+
 def add_precept_questions(
     *, consultation: Consultation, band_d_increase: Decimal, by
 ) -> list[Question]:
@@ -90,25 +93,30 @@ def add_precept_questions(
         Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
         if consultation.responses.exists():
             raise ValidationError(HAS_RESPONSES, code="has_responses")
+        willing = WILLING.format(amount=pounds(amount))
+        if consultation.questions.filter(kind=Question.Kind.YES_NO, text=willing).exists():
+            raise ValidationError(ALREADY_ASKED, code="already_asked")
         last = consultation.questions.aggregate(last=Max("position"))["last"] or 0
-        questions = [
+        # The results separate business ratepayers by the one "who is responding" question a
+        # consultation may ask; one it asks already serves.
+        respondent = consultation.questions.filter(kind=Question.Kind.RESPONDENT_TYPE).first()
+        new = [
             Question(
+                kind=Question.Kind.YES_NO, text=willing, help_text=WILLING_HINT, required=True
+            ),
+            Question(kind=Question.Kind.LONG_TEXT, text=COMMENT, help_text=COMMENT_HINT),
+        ]
+        if respondent is None:
+            respondent = Question(
                 kind=Question.Kind.RESPONDENT_TYPE,
                 text=RESPONDENT_TYPE,
                 help_text=RESPONDENT_HINT,
                 required=True,
-            ),
-            Question(
-                kind=Question.Kind.YES_NO,
-                text=WILLING.format(amount=pounds(amount)),
-                help_text=WILLING_HINT,
-                required=True,
-            ),
-            Question(kind=Question.Kind.LONG_TEXT, text=COMMENT, help_text=COMMENT_HINT),
-        ]
-        for position, question in enumerate(questions, start=last + 1):
+            )
+            new.insert(0, respondent)
+        for position, question in enumerate(new, start=last + 1):
             question.consultation = consultation
             question.position = position
             question._history_user = by
             question.save()
-    return questions
+    return [respondent, *new[-2:]]

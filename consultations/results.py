@@ -9,13 +9,12 @@ left out unless asked for (decision 20: staff see results with and without them)
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q, QuerySet
 from django.utils.text import capfirst
 
 from pcc_portal.models import PolicingArea
 
-from .models import Answer, Consultation, Question, Response
+from .models import Answer, Consultation, Question, Response, Theme
 
 # Kinds whose answers are counted against a list: their own options, a scale, yes or no.
 COUNTED = (
@@ -107,10 +106,16 @@ class QuestionResult:
     mean: Decimal | None = None
     median: Decimal | None = None
     measure: Measure | None = None
+    # A free-text question's themes, most used first; an answer may carry several.
+    themes: list[Row] = field(default_factory=list)
 
     @property
     def table_id(self) -> str:
         return f"answers-{self.question.pk}"
+
+    @property
+    def themes_table_id(self) -> str:
+        return f"themes-{self.question.pk}"
 
     @property
     def bars(self) -> list[Bar]:
@@ -209,69 +214,34 @@ def consultation_results(
     answers = Answer.objects.filter(
         selection.response_q("response__"), response__consultation=consultation
     )
-    # How many of each option, scale point, yes and no: one grouped query for all questions.
-    chosen = {}
-    for group in (
-        answers.filter(
-            Q(option__isnull=False) | Q(scale_point__isnull=False) | Q(yes__isnull=False)
-        )
-        .values("question_id", "option_id", "scale_point_id", "yes")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        if group["option_id"] is not None:
-            key = ("option", group["option_id"])
-        elif group["scale_point_id"] is not None:
-            key = ("point", group["scale_point_id"])
-        else:
-            key = ("yes", group["yes"])
-        chosen[(group["question_id"], *key)] = group["n"]
-    # How many people answered each question, and the numbers' counts and means.
-    answered = {
-        group["question_id"]: group
-        for group in answers.filter(
-            Q(option__isnull=False)
-            | Q(scale_point__isnull=False)
-            | Q(yes__isnull=False)
-            | Q(number__isnull=False)
-            | ~Q(text="")
-        )
-        .values("question_id")
-        .annotate(
-            people=Count("response_id", distinct=True),
-            numbers=Count("number"),
-            mean=Avg("number"),
-        )
-        .order_by()
-    }
-    medians = _medians(answers)
+    tally = _tally(answers, questions)
+    themes = _theme_rows(answers)
 
     results = []
     for question in questions:
-        group = answered.get(question.pk, {})
-        result = QuestionResult(question=question, answered=group.get("people", 0))
+        result = QuestionResult(question=question, answered=tally.answered.get(question.pk, 0))
         kind = question.kind
         if kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE):
             result.rows = [
-                Row(option.label, chosen.get((question.pk, "option", option.pk), 0))
+                Row(option.label, tally.chosen.get((question.pk, "option", option.pk), 0))
                 for option in question.options.all()
             ]
             result.several_allowed = kind == Question.Kind.MULTIPLE_CHOICE
         elif kind == Question.Kind.SCALE:
             points = list(question.scale.points.all())
             result.rows = [
-                Row(p.label, chosen.get((question.pk, "point", p.pk), 0)) for p in points
+                Row(p.label, tally.chosen.get((question.pk, "point", p.pk), 0)) for p in points
             ]
         elif kind == Question.Kind.YES_NO:
             result.rows = [
-                Row("Yes", chosen.get((question.pk, "yes", True), 0)),
-                Row("No", chosen.get((question.pk, "yes", False), 0)),
+                Row("Yes", tally.chosen.get((question.pk, "yes", True), 0)),
+                Row("No", tally.chosen.get((question.pk, "yes", False), 0)),
             ]
         elif kind == Question.Kind.NUMBER:
-            result.count = group.get("numbers", 0)
-            mean = group.get("mean")
-            result.mean = None if mean is None else Decimal(mean).quantize(Decimal("0.01"))
-            result.median = medians.get(question.pk)
+            numbers = tally.numbers.get(question.pk, {})
+            result.count = sum(numbers.values())
+            result.mean = _mean(numbers)
+            result.median = _median(numbers)
         elif kind == Question.Kind.RESPONDENT_TYPE:
             result.rows = _profile_rows(profile, "respondent_type", Response.RespondentType)
             result.answered = sum(row.count for row in result.rows)
@@ -280,7 +250,9 @@ def consultation_results(
             result.answered = sum(row.count for row in result.rows)
         elif kind == Question.Kind.EMAIL:
             result.answered = max(result.answered, sum(g["with_email"] for g in profile))
-        for row in result.rows:
+        elif kind in TEXT:
+            result.themes = themes.get(question.pk, [])
+        for row in (*result.rows, *result.themes):
             row.percent = percent(row.count, result.answered)
         if question.measure_name and kind == Question.Kind.SCALE:
             result.measure = _measure(question, result)
@@ -342,37 +314,114 @@ def _area_rows(profile: list[dict], areas: list[PolicingArea], *, with_whereabou
     return rows
 
 
-def _medians(answers: QuerySet[Answer]) -> dict[int, Decimal]:
-    """Each number question's median in one query: the middle answer (or the two middle ones)
-    by a row number within the question, so no answers are loaded to sort them."""
-    ranked = (
-        answers.filter(number__isnull=False)
-        .annotate(
-            place=Window(RowNumber(), partition_by=F("question_id"), order_by=F("number").asc()),
-            of=Window(Count("id"), partition_by=F("question_id")),
-        )
-        .filter(Q(place=(F("of") + 1) / 2) | Q(place=F("of") / 2 + 1))
-        .values_list("question_id", "number")
+def _theme_rows(answers: QuerySet[Answer]) -> dict[int, list[Row]]:
+    """How many answers to each question carry each theme, in one grouped query."""
+    rows: dict[int, list[Row]] = {}
+    for group in (
+        answers.filter(themes__isnull=False)
+        .values("question_id", "themes__name")
+        .annotate(n=Count("id"))
+        .order_by("question_id", "-n", "themes__name")
+    ):
+        rows.setdefault(group["question_id"], []).append(Row(group["themes__name"], group["n"]))
+    return rows
+
+
+@dataclass
+class _Tally:
+    chosen: dict[tuple, int] = field(default_factory=dict)  # (question, "option", id) -> n
+    answered: dict[int, int] = field(default_factory=dict)  # question -> people
+    numbers: dict[int, dict[Decimal, int]] = field(default_factory=dict)  # question -> {n: count}
+
+
+def _tally(answers: QuerySet[Answer], questions: list[Question]) -> _Tally:
+    """Every answer counted in at most three grouped queries over the selected answers.
+
+    A response keeps one answer row per question, except multiple choice (a row per option
+    chosen), so the people who answered a question are its rows, counted with the options,
+    points and yes or no chosen; only multiple choice counts its responses apart. Each number
+    is counted with how often it was given, which gives the mean and the median without
+    loading the answers or asking the database for a distinct count or a window over them,
+    the costly part at 100,000 responses.
+    """
+    tally = _Tally()
+    for group in (
+        answers.values("question_id", "option_id", "scale_point_id", "yes")
+        .annotate(n=Count("id"), texts=Count("id", filter=~Q(text="")))
         .order_by()
-    )
-    middles: dict[int, list[Decimal]] = {}
-    for question_id, number in ranked:
-        middles.setdefault(question_id, []).append(Decimal(number))
-    return {
-        question_id: (sum(values) / len(values)).quantize(Decimal("0.01"))
-        for question_id, values in middles.items()
-    }
+    ):
+        question = group["question_id"]
+        if group["option_id"] is not None:
+            key = ("option", group["option_id"])
+        elif group["scale_point_id"] is not None:
+            key = ("point", group["scale_point_id"])
+        elif group["yes"] is not None:
+            key = ("yes", group["yes"])
+        else:
+            # Numbers are counted below; the rest of these rows are texts, some left empty.
+            tally.answered[question] = tally.answered.get(question, 0) + group["texts"]
+            continue
+        tally.chosen[(question, *key)] = group["n"]
+        tally.answered[question] = tally.answered.get(question, 0) + group["n"]
+    for group in (
+        answers.filter(number__isnull=False)
+        .values("question_id", "number")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts = tally.numbers.setdefault(group["question_id"], {})
+        number = Decimal(group["number"])
+        counts[number] = counts.get(number, 0) + group["n"]
+    for question, counts in tally.numbers.items():
+        tally.answered[question] = tally.answered.get(question, 0) + sum(counts.values())
+    several = [q.pk for q in questions if q.kind == Question.Kind.MULTIPLE_CHOICE]
+    if several:
+        for group in (
+            answers.filter(question_id__in=several)
+            .values("question_id")
+            .annotate(people=Count("response_id", distinct=True))
+            .order_by()
+        ):
+            tally.answered[group["question_id"]] = group["people"]
+    return tally
 
 
-def text_answers(*, question: Question, selection: Selection, search: str = "") -> QuerySet[Answer]:
-    """A text question's answers from the selected responses, newest first, optionally only
-    those containing the words searched for (each word, in any order)."""
+def _mean(counts: dict[Decimal, int]) -> Decimal | None:
+    given = sum(counts.values())
+    if not given:
+        return None
+    total = sum(number * n for number, n in counts.items())
+    return (total / given).quantize(Decimal("0.01"))
+
+
+def _median(counts: dict[Decimal, int]) -> Decimal | None:
+    """The middle answer, or the mean of the two middle ones, from how often each was given."""
+    given = sum(counts.values())
+    if not given:
+        return None
+    places = {(given + 1) // 2, given // 2 + 1}  # one place when odd, two when even
+    middles, seen = [], 0
+    for number in sorted(counts):
+        before, seen = seen, seen + counts[number]
+        middles += [number for place in places if before < place <= seen]
+    return (sum(middles) / len(middles)).quantize(Decimal("0.01"))
+
+
+def text_answers(
+    *, question: Question, selection: Selection, search: str = "", theme: Theme | None = None
+) -> QuerySet[Answer]:
+    """A text question's answers from the selected responses, newest first, with their themes,
+    optionally only those containing the words searched for (each word, in any order) or
+    tagged with a theme."""
     answers = (
         Answer.objects.filter(selection.response_q("response__"), question=question)
         .exclude(text="")
         .select_related("response__policing_area")
+        .prefetch_related("themes")
         .order_by("-response__submitted_at", "-id")
     )
+    if theme is not None:
+        answers = answers.filter(themes=theme)
     for word in search.split():
         answers = answers.filter(text__icontains=word)
     return answers

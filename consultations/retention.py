@@ -4,7 +4,8 @@ Each consultation keeps personal data for its own number of months after it clos
 the email address (and with it the wish to hear the outcome) and the daily source hash are
 cleared from each response, and the equality-monitoring answers (special category data) are
 deleted. The answers to the questions stay, so the results and the trend of a tracked measure do
-not change. Run daily by consultations.tasks; safe to run again at any time.
+not change. Answers saved part-way go as soon as their consultation closes, since they can no
+longer be sent. Run daily by consultations.tasks; safe to run again at any time.
 """
 
 import logging
@@ -14,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
+from . import saving
 from .models import Consultation, EqualityAnswers, Response
 
 logger = logging.getLogger(__name__)
@@ -38,8 +40,10 @@ def expired_consultations(*, now: datetime) -> list[Consultation]:
 
 def anonymise_expired_responses(*, now: datetime | None = None) -> int:
     """Remove the personal data of every response whose consultation's retention period has
-    ended; the number of responses anonymised. Responses already anonymised are left alone."""
+    ended; the number of responses anonymised. Responses already anonymised are left alone.
+    Answers saved part-way to any consultation that has closed are deleted first."""
     now = now or timezone.now()
+    saving.delete_saved_of_closed(now=now)
     total = 0
     for consultation in expired_consultations(now=now):
         pending = Response.objects.filter(consultation=consultation, anonymised_at__isnull=True)

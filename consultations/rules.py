@@ -48,6 +48,11 @@ RULES.update(
     }
 )
 
+# Themes of free-text answers: analysing the answers is part of building a consultation, so
+# those who see the results and build consultations name themes and tag answers with them.
+TAG_ANSWERS = "consultations.tag_answers"
+RULES[TAG_ANSWERS] = may_see_results & may_build
+
 # Subject access and erasure: finding one person's responses by email address, downloading
 # them and erasing them, for those who may change responses.
 MANAGE_PERSONAL_DATA = "consultations.manage_personal_data"

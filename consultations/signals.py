@@ -15,9 +15,19 @@ def connect() -> None:
     from pcc_portal.models import Decision
     from pcc_portal.public_cache import invalidate_on
 
-    from .models import AnswerScale, Consultation, Outcome, Question, QuestionOption, ScalePoint
+    from .models import (
+        AnswerScale,
+        Consultation,
+        ConsultationDocument,
+        Outcome,
+        Question,
+        QuestionOption,
+        ScalePoint,
+    )
 
     invalidate_on(Consultation, CONSULTATIONS)
+    # A consultation's page and its paper copy list its documents.
+    invalidate_on(ConsultationDocument, CONSULTATIONS)
     invalidate_on(Question, CONSULTATIONS)
     invalidate_on(QuestionOption, CONSULTATIONS)
     # A scale's labels are shown as the answers of its questions.

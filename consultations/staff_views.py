@@ -7,14 +7,14 @@ from django.db.models import Count, Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from engagement.filters import ANY, FilterPanelMixin
 from engagement.views.access import rule_required
 from pcc_portal.models import PolicingArea
 
-from . import equality, exports, workflow
-from .models import Consultation, EqualityAccess, Question, Response
+from . import equality, exports, theme_views, workflow
+from .models import Consultation, EqualityAccess, Question, Response, Theme
 from .results import TEXT, Selection, consultation_results, text_answers
 from .rules import BUILD_CONSULTATIONS, EXPORT_RESPONSES, SEE_RESPONDENT_EMAILS, SEE_RESULTS
 
@@ -63,6 +63,13 @@ class ResultsFilter(FilterPanelMixin, django_filters.FilterSet):
 
 class TextAnswerFilter(ResultsFilter):
     search = django_filters.CharFilter(label="Words in the answer", method="_not_here")
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.none(), label="Theme", empty_label=ANY, method="_not_here"
+    )
+
+    def __init__(self, *args, consultation: Consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["theme"].queryset = consultation.themes.all()
 
     def _not_here(self, queryset, name, value):
         return queryset
@@ -128,24 +135,32 @@ def consultation_results_page(request, pk):
     )
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 @rule_required(SEE_RESULTS)
 def text_answer_list(request, pk, question_pk):
+    """The answers to a free-text question; those who may tag them with themes tick answers and
+    add or take off a theme in one POST."""
     question = get_object_or_404(
         Question.objects.select_related("consultation"),
         pk=question_pk,
         consultation_id=pk,
         kind__in=TEXT,
     )
-    filters = _filters(request, TextAnswerFilter)
+    tag_form, tagged = theme_views.tagging(request, question)
+    if tagged is not None:
+        return tagged
+    filters = TextAnswerFilter(
+        request.GET, queryset=Response.objects.none(), consultation=question.consultation
+    )
     selection = filters.selection()
-    search, page = "", None
+    search, theme, page = "", None, None
     if selection is not None:
         search = filters.form.cleaned_data.get("search") or ""
-        answers = text_answers(question=question, selection=selection, search=search)
+        theme = filters.form.cleaned_data.get("theme")
+        answers = text_answers(question=question, selection=selection, search=search, theme=theme)
         page = Paginator(answers, TEXT_ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
     results_query = request.GET.copy()
-    for name in ("search", "page"):
+    for name in ("search", "theme", "page"):
         results_query.pop(name, None)
     return render(
         request,
@@ -157,8 +172,11 @@ def text_answer_list(request, pk, question_pk):
             "search": search,
             "page": page,
             "results_query": results_query.urlencode(),
+            "theme": theme,
+            "themes": theme_views.themes_of(question),
+            "tag_form": tag_form,
         },
-        status=200 if selection is not None else 400,
+        status=200 if selection is not None and not (tag_form and tag_form.errors) else 400,
     )
 
 

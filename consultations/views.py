@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pcc_portal.cache_headers import NO_STORE
 from pcc_portal.public_cache import OFFICE, cached_for_visitors, remember
 
-from . import abuse
+from . import abuse, saving
 from .answering import submit_response
 from .equality_forms import add_equality_section, equality_answers
 from .forms import ResponseForm
@@ -106,12 +106,14 @@ def _blank_questions(consultation: Consultation) -> str:
 def _form(consultation: Consultation, **kwargs) -> ResponseForm:
     # The page draws the <form> tag and both tokens itself, around the cacheable questions.
     form = ResponseForm(consultation, tokens_in_layout=False, **kwargs)
-    # Every consultation asks it: it is optional, and sensitive ones may ask it too.
-    add_equality_section(form)
+    # Optional, and asked unless the consultation's owner turned it off; sensitive ones may ask
+    # it too (decision 22 leaves out names and contact details, not monitoring).
+    if consultation.asks_equality:
+        add_equality_section(form)
     return form
 
 
-def _page(
+def consultation_page(
     request,
     consultation: Consultation,
     *,
@@ -134,7 +136,14 @@ def _page(
     form_markup = (
         render_to_string(
             FORM_TEMPLATE,
-            {"consultation": consultation, "questions": questions, "form_token": form_token},
+            {
+                "consultation": consultation,
+                "questions": questions,
+                "form_token": form_token,
+                "saving": not preview and saving.offers_saving(consultation, now),
+                # A resumed form, or one sent back from it, keeps naming its saved answers.
+                "resume_secret": extra.get("resume_secret") or saving.carried_secret(request.POST),
+            },
             request=request,
         )
         if questions
@@ -169,7 +178,7 @@ def consultation_detail(request, slug):
     consultation, preview = _find(request, slug)
     if request.method == "POST":
         return _answer(request, consultation, preview=preview)
-    return _page(request, consultation, preview=preview)
+    return consultation_page(request, consultation, preview=preview)
 
 
 def _kept(consultation: Consultation, data) -> ResponseForm:
@@ -187,7 +196,7 @@ def _kept(consultation: Consultation, data) -> ResponseForm:
 def _answer(request, consultation: Consultation, *, preview: bool):
     if abuse.flooding(request):
         wait = abuse.retry_after()
-        response = _page(
+        response = consultation_page(
             request,
             consultation,
             preview=preview,
@@ -199,7 +208,9 @@ def _answer(request, consultation: Consultation, *, preview: bool):
         response["Retry-After"] = str(wait)
         return response
     if preview or not consultation.accepts_responses():
-        response = _page(request, consultation, preview=preview, status=405, refused=True)
+        response = consultation_page(
+            request, consultation, preview=preview, status=405, refused=True
+        )
         response["Allow"] = "GET, HEAD"
         return response
     form = _form(consultation, data=request.POST)
@@ -210,6 +221,7 @@ def _answer(request, consultation: Consultation, *, preview: bool):
                 channel=Response.Channel.ONLINE,
                 client_key=abuse.client_key(request),
                 equality=equality_answers(form),
+                resume_secret=saving.carried_secret(request.POST),
                 **form.submission(),
             )
         except ValidationError as error:
@@ -217,7 +229,7 @@ def _answer(request, consultation: Consultation, *, preview: bool):
         else:
             # Sent twice, the same form finds its first response and lands here too.
             return redirect("consultations:done", slug=consultation.slug)
-    return _page(request, consultation, preview=preview, form=form, status=400)
+    return consultation_page(request, consultation, preview=preview, form=form, status=400)
 
 
 @require_GET

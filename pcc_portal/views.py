@@ -217,7 +217,8 @@ DECISIONS_PER_PAGE = 20
 def decision_list(request):
     """The decisions register: what the office has published, the latest first, searchable by
     the words of a title, summary or reference."""
-    words = request.GET.get("q", "").strip()[:MAX_QUERY_VALUE]
+    # PostgreSQL refuses a NUL byte anywhere in a query, and no decision's words hold one.
+    words = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_VALUE]
     decisions = Decision.objects.public().matching(words).newest_first()
     page = Paginator(decisions, DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "pcc_portal/decision_list.html", {"page": page, "words": words})

@@ -6,6 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.text import slugify
 
+from consultations.models import ConsultationDocument
 from pcc_portal.navigation import landing_url_for, menu_for
 from pcc_portal.registry import navigation
 from pcc_portal.roles import ROLES
@@ -42,6 +43,11 @@ def records(reference_data):
     event = EventFactory()
     question = QuestionFactory()
     consultation = question.consultation.pk
+    theme = question.consultation.themes.create(name="Speeding").pk
+    # Its row only: the documents page still opens when the stored file is not there.
+    document = ConsultationDocument.objects.create(
+        consultation=question.consultation, title="Draft plan", file="consultations/x/plan.pdf"
+    ).pk
     measure = QuestionFactory(
         consultation__status="published", measure_name="Confidence in the police"
     )
@@ -57,6 +63,24 @@ def records(reference_data):
             "consultations_staff:equality": {"pk": consultation},
             "consultations_staff:export_equality_csv": {"pk": consultation},
             "consultations_staff:text_answers": {"pk": consultation, "question_pk": question.pk},
+            "consultations_staff:themes": {"pk": consultation},
+            "consultations_staff:theme_change": {"pk": consultation, "theme_pk": theme},
+            "consultations_staff:theme_remove": {"pk": consultation, "theme_pk": theme},
+            "consultations_staff:outcome": {"pk": consultation},
+            "consultations_staff:outcome_publish": {"pk": consultation},
+            "consultations_staff:documents": {"pk": consultation},
+            "consultations_staff:document_remove": {"pk": consultation, "document_pk": document},
+            "consultations_staff:overview": {"pk": consultation},
+            "consultations_staff:edit": {"pk": consultation},
+            "consultations_staff:questions": {"pk": consultation},
+            "consultations_staff:question_add": {"pk": consultation},
+            "consultations_staff:precept_add": {"pk": consultation},
+            "consultations_staff:question_edit": {"pk": consultation, "question_pk": question.pk},
+            "consultations_staff:question_delete": {
+                "pk": consultation,
+                "question_pk": question.pk,
+            },
+            "consultations_staff:preview": {"pk": consultation},
             "consultations_staff:measure_trend": {"slug": slugify(measure.measure_name)},
         },
     }

@@ -261,6 +261,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # a consultation answered faster than this after its form was drawn is flagged, never refused.
 CONSULTATION_FLOOD_PER_MINUTE = env.int("CONSULTATION_FLOOD_PER_MINUTE", default=30)
 CONSULTATION_MIN_SECONDS = env.int("CONSULTATION_MIN_SECONDS", default=5)
+# Responses to one consultation from one source in one day from which each is flagged suspect.
+CONSULTATION_MANY_FROM_ONE_SOURCE = env.int("CONSULTATION_MANY_FROM_ONE_SOURCE", default=20)
 
 # --- Security headers -----------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

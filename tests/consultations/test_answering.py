@@ -550,6 +550,28 @@ def test_different_answers_or_another_day_from_one_source_are_not_suspect(consul
     assert not submit(consultation, question, client_key="a" * 64).suspect
 
 
+def test_many_responses_from_one_source_on_one_day_are_flagged_from_the_limit(
+    consultation, settings
+):
+    settings.CONSULTATION_MANY_FROM_ONE_SOURCE = 3
+    question = QuestionFactory(consultation=consultation)
+    first, second, third = (
+        submit(consultation, question, f"Words {n}", client_key="a" * 64) for n in range(3)
+    )
+    other_source = submit(consultation, question, "Words 9", client_key="b" * 64)
+    assert not first.suspect and not second.suspect and not other_source.suspect
+    assert third.suspect_reasons == ["many from one source"]
+    assert Response.objects.count() == 4
+
+
+def test_yesterdays_responses_from_the_source_do_not_count_towards_many(consultation, settings):
+    settings.CONSULTATION_MANY_FROM_ONE_SOURCE = 2
+    question = QuestionFactory(consultation=consultation)
+    yesterday = timezone.now() - timedelta(days=1)
+    submit(consultation, question, "Old", client_key="a" * 64, now=yesterday)
+    assert not submit(consultation, question, "New", client_key="a" * 64).suspect
+
+
 def test_all_the_reasons_at_once(consultation):
     question = QuestionFactory(consultation=consultation)
     submit(consultation, question, client_key="a" * 64)

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from consultations import people
-from consultations.models import Answer, EqualityAccess, EqualityAnswers, Response
+from consultations.models import Answer, EqualityAccess, EqualityAnswers, Response, SavedResponse
 from tests.consultations.factories import ConsultationFactory, QuestionFactory, choice_question
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.consultations.staff_test_urls")]
@@ -174,3 +174,20 @@ def test_erasing_is_refused_to_those_without_the_rule(responses, signed_in_as, c
     response = client.post(PAGE + "erase/", {"email": "sam@example.com", "confirm": "yes"})
     assert response.status_code == 403
     assert Response.objects.count() == 4
+
+
+def test_someone_with_only_saved_answers_can_be_found_downloaded_and_erased(signed_in_as, client):
+    consultation = ConsultationFactory(title="Rural crime")
+    SavedResponse.objects.create(
+        consultation=consultation, email="kit@example.com", secret_hash="f" * 64, answers={}
+    )
+    signed_in_as("Engagement officer")
+    page = client.post(PAGE, {"email": "KIT@example.com"}).content.decode()
+    assert "No responses from this address" in page
+    assert "1 set of answers saved to finish later" in page and "Rural crime" in page
+    assert "Download their data" in page and "Erase their responses" in page
+
+    confirm = client.post(PAGE + "erase/", {"email": "kit@example.com"}).content.decode()
+    assert "erase 0 responses and 1 set of saved answers?" in confirm
+    client.post(PAGE + "erase/", {"email": "kit@example.com", "confirm": "yes"})
+    assert not SavedResponse.objects.exists()

@@ -136,3 +136,26 @@ def test_the_respondent_type_and_the_answer_are_required(consultation, builder):
     with pytest.raises(ValidationError) as refused:
         submit_response(consultation=consultation, answers={})
     assert set(refused.value.message_dict) == {f"q{who.pk}", f"q{willing.pk}"}
+
+
+def test_a_who_is_responding_question_already_asked_is_used_not_asked_twice(consultation, builder):
+    who = Question.objects.create(
+        consultation=consultation, position=1, kind=Kind.RESPONDENT_TYPE, text="Who are you?"
+    )
+    added = add_precept_questions(
+        consultation=consultation, band_d_increase=Decimal("5.00"), by=builder
+    )
+    assert added[0] == who
+    assert consultation.questions.filter(kind=Kind.RESPONDENT_TYPE).count() == 1
+    assert [q.kind for q in consultation.questions.order_by("position")] == [
+        Kind.RESPONDENT_TYPE,
+        Kind.YES_NO,
+        Kind.LONG_TEXT,
+    ]
+
+
+def test_adding_the_same_precept_question_twice_is_refused(consultation, builder):
+    add_precept_questions(consultation=consultation, band_d_increase=Decimal("5"), by=builder)
+    with pytest.raises(ValidationError, match="already asks the precept question"):
+        add_precept_questions(consultation=consultation, band_d_increase=Decimal("5"), by=builder)
+    assert consultation.questions.count() == 3

@@ -252,3 +252,45 @@ def due_reminders(*, start: date, end: date) -> list[Reminder]:
         for reminder in provider(start=start, end=end)
     ]
     return sorted(reminders, key=lambda r: (r.due_on, r.key))
+
+
+# --- The benchmark (`make bench`, pcc_portal/bench/run.py) --------------------------------------
+
+
+@dataclass(frozen=True)
+class BenchCheck:
+    """One figure a scenario measured and its budget, as `make bench` reports it."""
+
+    name: str
+    figure: str  # "0.42 s (median of 5)"
+    budget: str  # "under 1 s"
+    passed: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BenchScenario:
+    """What an app measures in `make bench` beyond the public pages' table.
+
+    `public_pages(get) -> [(name, path)]` adds anonymous pages to the table, found on the running
+    portal with `get(path) -> (status, headers, body)`. `prepare(*, volume)` seeds the bench
+    database before the portal starts. Each of `measures`, `measure(*, base_url, connections,
+    duration, volume) -> [BenchCheck]`, runs while the portal serves, in a process of its own
+    under the bench settings, so that what it reads of its own memory is its own. `about` is
+    Markdown shown above the scenario's figures: what it did and how it measured.
+    """
+
+    key: str
+    title: str
+    about: str = ""
+    public_pages: Callable | None = None
+    prepare: Callable | None = None
+    measures: tuple[Callable, ...] = ()
+
+
+# key: an app label
+bench_scenarios = Registry()
+
+
+def register_bench_scenario(scenario: BenchScenario) -> BenchScenario:
+    return bench_scenarios.register(scenario.key, scenario)

@@ -3,8 +3,11 @@
 One run: a fresh PostgreSQL database with the demo data, Redis, gunicorn with two workers under
 production settings (`pcc_portal.settings.bench`, which adds a bare view), then each public page
 loaded by 20 connections for a fixed time after a warm-up, beside the bare view, anonymous GETs.
-The figures and the machine they came from go into `docs/benchmarks.md`, in the section named by
-`label` ("before" or "after"); the other section is kept.
+The apps' own scenarios (`BenchScenario` in pcc_portal/registry.py) add pages to that table, seed
+the volume they measure before gunicorn starts, and measure it while it serves, each step in a
+process of its own under the bench settings (child.py). The figures and the machine they came
+from go into `docs/benchmarks.md`, in the section named by `label` ("before" or "after"); the
+other section is kept.
 
 Load comes from `wrk` when it is installed, otherwise from a small Python load generator (whose
 own CPU use lowers every figure; the share of the bare view is still comparable within a run).
@@ -28,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from pcc_portal.registry import BenchCheck, BenchScenario, bench_scenarios
 
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET_SHARE = 0.25
@@ -60,6 +65,10 @@ response through the same middleware, on the same gunicorn, in the same run).
 The budget (decision 35): each public page serves at least 25% of the bare view's requests per
 second, with a 95th percentile latency under 50 ms. The figures are noisy when anything else runs
 on the machine; the share of the bare view, measured in one run, is the figure to compare.
+
+The apps add scenarios of their own (`BenchScenario` in `pcc_portal/registry.py`): each seeds the
+volume it measures before the portal starts and measures it while the portal serves; its figures
+follow the table, under its own heading, each beside its budget.
 """
 
 
@@ -75,6 +84,8 @@ class Options:
     label: str = "after"
     output: Path = field(default_factory=lambda: ROOT / "docs" / "benchmarks.md")
     tool: str = "auto"
+    # How many records a scenario seeds to measure at volume (100,000 responses, say).
+    volume: int = 100_000
 
 
 @dataclass
@@ -87,6 +98,14 @@ class Result:
     requests: int
     errors: int
     sets_cookie: bool = False
+
+
+@dataclass
+class ScenarioReport:
+    title: str
+    about: str
+    checks: list[BenchCheck]
+    prepared_seconds: float | None = None
 
 
 def say(text: str) -> None:
@@ -167,6 +186,35 @@ def manage(env: dict[str, str], *args: str, log: Path) -> None:
         )
     if result.returncode != 0:
         raise SystemExit(f"manage.py {' '.join(args)} failed; see {log}")
+
+
+def run_child(
+    env: dict[str, str], scenario: BenchScenario, step: str, arguments: dict, *, log: Path
+) -> list[BenchCheck]:
+    """One step of a scenario ("prepare" or a measure's number) in a process of its own."""
+    with tempfile.TemporaryDirectory() as folder, log.open("a") as out:
+        output = Path(folder) / "checks.json"
+        out.write(f"$ bench step {scenario.key} {step} {json.dumps(arguments)}\n")
+        out.flush()
+        result = subprocess.run(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "pcc_portal.bench.child",
+                scenario.key,
+                step,
+                json.dumps(arguments),
+                str(output),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+        if result.returncode != 0 or not output.exists():
+            raise SystemExit(f"{scenario.title}: step {step} failed; see {log}")
+        return [BenchCheck(**check) for check in json.loads(output.read_text())]
 
 
 # --- Serving ------------------------------------------------------------------------------------
@@ -402,7 +450,29 @@ def verdict(result: Result, bare_rps: float) -> tuple[str, str]:
     return f"{share:.0%}", "pass" if not misses else "FAIL (" + ", ".join(misses) + ")"
 
 
-def section(options: Options, bare: list[Result], pages: list[Result], facts, tool: str) -> str:
+def scenario_lines(report: ScenarioReport) -> list[str]:
+    lines = [f"### {report.title}", ""]
+    if report.about:
+        lines += [report.about.strip(), ""]
+    if report.prepared_seconds is not None:
+        lines += [f"Seeded in {report.prepared_seconds:,.0f} s before the portal started.", ""]
+    lines += ["| measure | measured | budget | result |", "| --- | --- | --- | --- |"]
+    lines += [
+        f"| {check.name} | {check.figure} | {check.budget} | {'pass' if check.passed else 'FAIL'} |"
+        for check in report.checks
+    ]
+    notes = [f"- {check.name}: {check.note}" for check in report.checks if check.note]
+    return [*lines, *([""] + notes if notes else []), ""]
+
+
+def section(
+    options: Options,
+    bare: list[Result],
+    pages: list[Result],
+    facts,
+    tool: str,
+    scenarios: list[ScenarioReport] = (),
+) -> str:
     bare_rps = sum(run.requests_per_second for run in bare) / len(bare)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -439,6 +509,7 @@ def section(options: Options, bare: list[Result], pages: list[Result], facts, to
         f"(at least {BUDGET_SHARE:.0%} of the bare view's requests/s and p95 under "
         f"{BUDGET_P95_MS:.0f} ms).",
         "",
+        *(line for report in scenarios for line in scenario_lines(report)),
         "| machine | |",
         "| --- | --- |",
         *(f"| {name} | {value} |" for name, value in facts),
@@ -492,6 +563,14 @@ def main(options: Options) -> int:
     demo_env = {**env, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "pcc_portal.settings.local"}
     manage(demo_env, "load_demo_data", log=log)
     manage(env, "collectstatic", "--noinput", "-v0", log=log)
+    scenarios = bench_scenarios.values()
+    prepared: dict[str, float] = {}
+    for scenario in scenarios:
+        if scenario.prepare is not None:
+            say(f"Seeding {scenario.title} (volume {options.volume:,})")
+            started = time.monotonic()
+            run_child(env, scenario, "prepare", {"volume": options.volume}, log=log)
+            prepared[scenario.key] = time.monotonic() - started
     flush_redis(options.redis_url)
     say(f"Prepared in {time.monotonic() - began:.0f} s; starting gunicorn")
 
@@ -508,6 +587,9 @@ def main(options: Options) -> int:
                 if name == EVENT_CALENDAR_FILE:
                     path = path.rstrip("/") + ".ics"
             pages.append((name, path))
+        for scenario in scenarios:
+            if scenario.public_pages is not None:
+                pages += scenario.public_pages(lambda path: get(options.port, path))
         cookies = {}
         for _name, path in [("Bare Django view", BARE_PATH), *pages]:
             status, headers, _ = get(options.port, path)
@@ -547,14 +629,44 @@ def main(options: Options) -> int:
             bare = [measure("Bare Django view (first)", BARE_PATH)]
             results = [measure(name, path) for name, path in pages]
             bare.append(measure("Bare Django view (last)", BARE_PATH))
+
+        reports = []
+        arguments = {
+            "base_url": f"http://127.0.0.1:{options.port}",
+            "connections": options.connections,
+            "duration": options.duration,
+            "volume": options.volume,
+        }
+        for scenario in scenarios:
+            checks = []
+            for number in range(len(scenario.measures)):
+                for check in run_child(env, scenario, str(number), arguments, log=log):
+                    say(
+                        f"  {check.name:<40} {check.figure:<28} "
+                        f"{'pass' if check.passed else 'FAIL'} ({check.budget})"
+                    )
+                    checks.append(check)
+            reports.append(
+                ScenarioReport(
+                    title=scenario.title,
+                    about=scenario.about,
+                    checks=checks,
+                    prepared_seconds=prepared.get(scenario.key),
+                )
+            )
     finally:
         stop(server)
 
-    write_report(options.output, options.label, section(options, bare, results, facts, tool))
+    load = ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
+    facts.append(("Load average at the end (1, 5, 15 min)", load))
+    write_report(
+        options.output, options.label, section(options, bare, results, facts, tool, reports)
+    )
     bare_rps = sum(run.requests_per_second for run in bare) / len(bare)
     misses = [result.name for result in results if verdict(result, bare_rps)[1] != "pass"]
+    misses += [check.name for report in reports for check in report.checks if not check.passed]
     say(
-        "Every public page is within the budget."
+        "Every public page and measure is within its budget."
         if not misses
         else f"Over the budget: {', '.join(misses)}."
     )

@@ -25,6 +25,12 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, default=defaults.output)
         parser.add_argument("--tool", choices=["auto", "wrk", "python"], default=defaults.tool)
         parser.add_argument(
+            "--volume",
+            type=int,
+            default=defaults.volume,
+            help="How many records each app's scenario seeds to measure at volume.",
+        )
+        parser.add_argument(
             "--fail-over-budget",
             action="store_true",
             help="Exit with status 1 when a page misses the budget.",
@@ -34,4 +40,4 @@ class Command(BaseCommand):
         keys = Options.__dataclass_fields__
         status = main(Options(**{key: value for key, value in options.items() if key in keys}))
         if status and fail_over_budget:
-            raise CommandError("A public page misses the budget.")
+            raise CommandError("A public page or a measure misses its budget.")

@@ -30,11 +30,13 @@ from django.utils import timezone
 
 from pcc_portal.limits import too_long
 from pcc_portal.models import LocalAuthority, PolicingArea
+from pcc_portal.public_cache import remember
 
 from . import rules
 from .equality import record_equality_answers
 from .models import Answer, Consultation, Question, Response
 from .saving import find_saved
+from .signals import CONSULTATIONS
 
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = Answer._meta.get_field("text").max_length
@@ -126,10 +128,18 @@ class EmailAnswer:
 def questions_to_ask(consultation: Consultation) -> list[Question]:
     """The questions put to the public, in order. A sensitive consultation asks for no email
     address (decision 22), even if one was left in."""
-    questions = Question.objects.filter(consultation=consultation).in_order()
-    if consultation.sensitive:
-        questions = questions.exclude(kind__in=Question.PERSONAL)
-    return list(questions)
+
+    def asked():
+        questions = Question.objects.filter(consultation=consultation).in_order()
+        if consultation.sensitive:
+            questions = questions.exclude(kind__in=Question.PERSONAL)
+        return list(questions)
+
+    # The same for every respondent, and read by the form and again by this service on every
+    # response sent: kept until a consultation, question, option or scale changes.
+    return remember(
+        f"consultation-asked:{consultation.pk}:{consultation.sensitive}", [CONSULTATIONS], asked
+    )
 
 
 def field_name(question: Question, part: str = "") -> str:

@@ -14,9 +14,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from engagement.models import ReachedGroup
+from pcc_portal.public_cache import remember
 
 from .equality import CHARACTERISTICS, GROUP_SIZE
 from .models import EqualityAnswers
+from .signals import CONSULTATIONS
 
 PREFIX = "equality_"
 PREFER_NOT = EqualityAnswers.YesNo.PREFER_NOT
@@ -53,6 +55,15 @@ class GroupsField(forms.MultipleChoiceField):
         return [int(pk) for pk in chosen if pk != PREFER_NOT]
 
 
+def _groups_offered() -> list[tuple[str, str]]:
+    # Drawn on every form shown and every response sent; kept until a group changes.
+    return remember(
+        "consultation-groups-offered",
+        [CONSULTATIONS],
+        lambda: [(str(pk), label) for pk, label in ReachedGroup.objects.values_list("pk", "name")],
+    )
+
+
 def add_equality_section(form: forms.Form) -> None:
     """Add the section's fields to `form` and draw them last, just before its send button.
 
@@ -63,9 +74,7 @@ def add_equality_section(form: forms.Form) -> None:
         name = field_name(characteristic.field)
         wrong = {"invalid_choice": NOT_AN_OPTION.format(question=characteristic.question)}
         if characteristic.choices is None:
-            groups = [
-                (str(pk), label) for pk, label in ReachedGroup.objects.values_list("pk", "name")
-            ]
+            groups = _groups_offered()
             if not groups:
                 continue
             form.fields[name] = GroupsField(

@@ -35,7 +35,13 @@ def _signer() -> signing.TimestampSigner:
 
 def issue_token(consultation) -> str:
     """A new signed token for one showing of the consultation's form."""
-    return _signer().sign(f"{consultation.pk}:{uuid.uuid4().hex}")
+    return token_for(consultation.pk)
+
+
+def token_for(consultation_pk: int) -> str:
+    """`issue_token` from the consultation's key alone: kept with a cached page, it gives each
+    visitor of that page a token of their own."""
+    return _signer().sign(f"{consultation_pk}:{uuid.uuid4().hex}")
 
 
 def read_token(value, consultation) -> tuple[uuid.UUID, datetime]:

@@ -1,11 +1,13 @@
 """The public consultation pages: the plan, one consultation with its form, and the confirmation.
 
-What is the same for every anonymous visitor is cached (decision 35): the plan and the pages of a
-consultation that takes no answers whole, and on an open one the description and the questions'
-markup. The CSRF token and the one-time form token are drawn around that markup on each request,
-so two people never share a token. A closed, not yet open or unpublished consultation accepts
+What is the same for every anonymous visitor is cached (decision 35): the plan and each
+consultation's page whole. An open one's page is kept without its CSRF token and one-time form
+token, and each visitor is served it with new ones put in (`fresh_fields`), so two people never
+share a token; a form sent back with errors is drawn afresh. A closed, not yet open or unpublished consultation accepts
 nothing.
 """
+
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -27,7 +29,7 @@ from .outcomes import published_outcome
 from .plan import day_in_words, feedback_due, in_words, the_plan
 from .rules import SEE_DRAFTS
 from .signals import CONSULTATIONS
-from .tokens import issue_token
+from .tokens import issue_token, token_for
 
 TEMPLATE = "consultations/consultation_detail.html"
 FORM_TEMPLATE = "consultations/_form.html"
@@ -167,8 +169,11 @@ def consultation_page(
     }
     response = render(request, TEMPLATE, context, status=status)
     if form_markup:
-        # A page holding a one-time token is never kept by a shared cache or the browser.
+        # A page holding a one-time token is never kept by a shared cache or the browser; the
+        # portal's own cache keeps it for the next visitor, with a new token put in.
         response["Cache-Control"] = NO_STORE
+        if form is None and not preview:
+            response.fresh_fields = {"form_token": partial(token_for, consultation.pk)}
     return response
 
 

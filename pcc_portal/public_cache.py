@@ -9,7 +9,7 @@ how long a page that changes with the clock ("upcoming", "open now") may lag.
 Nothing per person is ever cached: a signed-in person, a visitor with a message waiting, and a
 request with query parameters the page does not name are served uncached, and a response that
 sets a cookie, used a CSRF token or says it is private is never stored. A page with a form
-caches fragments (`fragment_key`) and renders its CSRF token per request.
+is cached with its tokens left out and served with new ones (`fresh_fields` below).
 
 Django's cache is Redis in production and local memory on the embedded default. A kind's version
 starts from the clock, so a version lost from the cache never meets a page stored under an
@@ -19,6 +19,7 @@ earlier number.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -28,6 +29,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 
 OFFICE = "office"  # the office's profile: every page shows it
 PAGES = "pages"  # the office's own pages (accessibility statement, privacy notice)
@@ -198,6 +200,43 @@ def _storable(request, response) -> bool:
     return "private" not in cache_control and "no-store" not in cache_control
 
 
+# --- Pages with a form -------------------------------------------------------------------------
+#
+# A page with a form is the same for every visitor but for its hidden tokens: the CSRF token and
+# any the view names in `response.fresh_fields` ({field name: a picklable callable that makes a
+# new value}). Such a page is stored with those values taken out and served with new ones put
+# in, so a visitor never sees another's token and the page costs no rendering.
+
+CSRF_FIELD = "csrfmiddlewaretoken"
+
+
+def _hidden_input(name: str) -> re.Pattern:
+    return re.compile(rf'(<input type="hidden" name="{re.escape(name)}" value=")[^"]*(")')
+
+
+def _placeholder(name: str) -> str:
+    # Characters a rendered page never holds: autoescaping writes < and > as entities.
+    return f"<fresh:{name}>"
+
+
+def _page_with_placeholders(response) -> tuple[bytes, dict] | None:
+    fresh = getattr(response, "fresh_fields", None)
+    if fresh is None or response.status_code != 200 or response.streaming or response.cookies:
+        return None
+    content = response.content.decode(response.charset)
+    for name in (CSRF_FIELD, *fresh):
+        content = _hidden_input(name).sub(rf"\g<1>{_placeholder(name)}\g<2>", content)
+    return content.encode(response.charset), dict(fresh)
+
+
+def _page_with_fresh_values(request, content: bytes, fresh: dict) -> bytes:
+    values = {CSRF_FIELD: get_token(request)}  # sets this visitor's CSRF cookie too
+    values.update({name: make() for name, make in fresh.items()})
+    for name, value in values.items():
+        content = content.replace(_placeholder(name).encode(), value.encode())
+    return content
+
+
 def cached_for_visitors(*kinds: str, query: Iterable[str] = (), seconds: int | None = None):
     """Cache a view's page for anonymous visitors until one of `kinds` (or the office) changes.
 
@@ -217,12 +256,21 @@ def cached_for_visitors(*kinds: str, query: Iterable[str] = (), seconds: int | N
                 return view(request, *args, **kwargs)
             stored = cache.get(key)
             if stored is not None:
-                status, headers, content = stored
+                status, headers, content, *fresh = stored
+                if fresh:
+                    content = _page_with_fresh_values(request, content, fresh[0])
                 return HttpResponse(content, status=status, headers=headers)
             response = view(request, *args, **kwargs)
-            if _storable(request, response):
+            timeout = page_seconds() if seconds is None else seconds
+            with_form = _page_with_placeholders(response)
+            if with_form is not None and not _has_messages(request):
+                content, fresh = with_form
+                cache.set(
+                    key, (response.status_code, dict(response.headers), content, fresh), timeout
+                )
+            elif _storable(request, response):
                 stored = (response.status_code, dict(response.headers), response.content)
-                cache.set(key, stored, page_seconds() if seconds is None else seconds)
+                cache.set(key, stored, timeout)
             return response
 
         return wrapper

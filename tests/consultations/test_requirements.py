@@ -682,6 +682,34 @@ def test_two_anonymous_gets_from_the_cache_get_different_tokens(
     assert Response.objects.count() == 2
 
 
+def test_a_page_from_the_cache_gives_each_visitor_a_csrf_token_that_works(
+    office, yes_or_no, settings, django_assert_num_queries, patient
+):
+    settings.PUBLIC_CACHE = True
+    consultation, question = yes_or_no
+    Client().get(url(consultation))  # draws the page and keeps it
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    pages = []
+    for visitor in visitors:
+        with django_assert_num_queries(0):
+            pages.append(visitor.get(url(consultation)))
+    csrf = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+        for page in pages
+    ]
+    assert len(set(csrf)) == 2 and all(page.cookies.get("csrftoken") for page in pages)
+    assert "<fresh:" not in pages[0].content.decode()
+    for visitor, page, token in zip(visitors, pages, csrf, strict=True):
+        data = {
+            "csrfmiddlewaretoken": token,
+            "form_token": token_on(page.content.decode()),
+            "website": "",
+            **answer_of(question, "Yes"),
+        }
+        assert visitor.post(url(consultation), data).status_code == 302
+    assert Response.objects.count() == 2
+
+
 # --- Sensitive consultations (decision 22) ------------------------------------------------------
 
 SUBJECT = "Domestic abuse survivors"

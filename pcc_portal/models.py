@@ -106,6 +106,24 @@ class OfficeProfile(models.Model):
         validators=[hex_colour],
         help_text=_("Header colour, e.g. #1d3557. Choose a dark colour: the text on it is white."),
     )
+    threesixty_prefix = models.CharField(
+        _("360Giving identifier prefix"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "The prefix 360Giving gave the office, e.g. 360G-anyshirepcc: every grant in the "
+            "office's 360Giving data is identified by it"
+        ),
+    )
+    funder_org_id = models.CharField(
+        _("the office's org-id"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "The office's own organisation identifier (org-id.guide), e.g. GB-GOR-PC000123, "
+            "named as the funder of its grants; left empty, the 360Giving prefix stands for it"
+        ),
+    )
 
     objects = OfficeProfileManager()
     history = HistoricalRecords()

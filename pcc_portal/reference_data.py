@@ -105,6 +105,8 @@ def _office(data: dict, *, update: bool) -> LoadCount:
         "email",
         "website",
         "brand_colour",
+        "threesixty_prefix",
+        "funder_org_id",
     )
     values = {name: data.get(name, "") for name in fields if name in data}
     _, created, updated = upsert(OfficeProfile, {"singleton": True}, values, update=update)

@@ -12,6 +12,7 @@ from pcc_portal.registry import navigation
 from pcc_portal.roles import ROLES
 from tests.consultations.factories import QuestionFactory
 from tests.engagement.factories import AmbassadorFactory, ContactFactory, EventFactory
+from tests.grants.factories import ApplicationFactory, every_grants_record, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -51,11 +52,33 @@ def records(reference_data):
     measure = QuestionFactory(
         consultation__status="published", measure_name="Confidence in the police"
     )
+    # An application sent to the office, for its case-working pages and its attachment.
+    application = submitted(None, application=ApplicationFactory())
+    grant_pages = ("application", "eligibility", "link_organisation", "recommend", "decide")
+    # A grant awarded and being monitored, for the assessment and award pages.
+    award = every_grants_record().award
+    report = award.reports.first()
     return {
-        "pk": {"engagement:issue_detail": issue.pk, "engagement:event_change": event.pk},
+        "pk": {
+            "engagement:issue_detail": issue.pk,
+            "engagement:event_change": event.pk,
+            **{f"grants_staff:{name}": application.pk for name in grant_pages},
+            "grants_staff:withdraw": application.pk,
+            "grants_staff:attachment": application.attachments.get().pk,
+            "grants_staff:score_application": application.pk,
+            "grants_staff:declare_conflict": application.pk,
+            "grants_staff:round_assessment": award.application.round_id,
+            "grants_staff:award_detail": award.pk,
+            "grants_staff:award_close": award.pk,
+        },
         "default_pk": contact.pk,
         # A consultation's staff pages take the consultation (and a question of it).
         "kwargs": {
+            "grants_staff:application_assessment": {
+                "pk": award.application.round_id,
+                "application_pk": award.application_id,
+            },
+            "grants_staff:report_review": {"pk": award.pk, "report_pk": report.pk},
             "consultations_staff:results": {"pk": consultation},
             "consultations_staff:key_in": {"pk": consultation},
             "consultations_staff:export_csv": {"pk": consultation},
@@ -152,13 +175,13 @@ def test_the_current_page_is_marked_in_the_menu(client, make_user, sign_in, refe
 LANDS_ON = {
     "Administrator": "admin:index",
     "Engagement officer": "engagement:staff_contact_list",
-    "Grants officer": "admin:index",  # no grants pages yet: staff work in the admin
-    "Grant assessor": "admin:index",
+    "Grants officer": "grants_staff:applications",
+    "Grant assessor": "grants_staff:assessor_queue",
     "Performance officer": "engagement:coverage",
     "Staff officer": "engagement:issue_queue",
     "Commissioner and Deputy": "engagement:issue_queue",
     "Ambassador": "engagement:ambassador_home",
-    "Applicant": "pcc_portal:account",
+    "Applicant": "grants:application_list",
 }
 
 

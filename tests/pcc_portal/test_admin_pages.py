@@ -39,6 +39,7 @@ from tests.engagement.factories import (
     StaffMemberFactory,
     WorkPlanFocusFactory,
 )
+from tests.grants.factories import every_grants_record
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,7 @@ def one_of_each(reference_data, administrator):
     Outcome.objects.create(
         consultation=consultation, said="Lower speeds.", decision="Agreed.", shaped_by="First."
     )
+    every_grants_record()
     # The portal's own records that the reference data does not hold.
     issue_device_token(user=administrator, name="Phone", verified=True)
     issue_calendar_feed(user=administrator, verified=True)

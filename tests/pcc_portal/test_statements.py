@@ -11,7 +11,7 @@ from pcc_portal.registry import parts_of
 
 # Parts of the portal still to come, and promises nothing here keeps yet.
 NOT_YET = re.compile(
-    r"grant|newsletter|subscri",
+    r"newsletter|subscri",
     re.IGNORECASE,
 )
 

@@ -3,8 +3,8 @@
 What is the same for every anonymous visitor is cached (decision 35): the plan and each
 consultation's page whole. An open one's page is kept without its CSRF token and one-time form
 token, and each visitor is served it with new ones put in (`fresh_fields`), so two people never
-share a token; a form sent back with errors is drawn afresh. A closed, not yet open or unpublished consultation accepts
-nothing.
+share a token; a form sent back with errors is drawn afresh. A closed, not yet open or
+unpublished consultation accepts nothing.
 """
 
 from functools import partial

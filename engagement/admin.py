@@ -221,7 +221,7 @@ class EventAdmin(admin.ModelAdmin):
     list_select_related = ("policing_area",)
     search_fields = ("title", "venue", "description")
     date_hierarchy = "starts_at"
-    filter_horizontal = ("ambassadors", "officers")
+    filter_horizontal = ("ambassadors", "officers", "activity_areas")
 
     def has_add_permission(self, request):
         return request.user.has_perm(rules.ADD_EVENTS)

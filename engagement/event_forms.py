@@ -17,7 +17,7 @@ from pcc_portal.models import OfficeProfile, PolicingArea, StaffMember
 
 from .calendar_text import LONDON, WHOLE_FORCE_AREA, format_time
 from .event_services import EventDetails
-from .models import Ambassador, Event
+from .models import ActivityArea, Ambassador, Event
 
 # Nothing was put in the calendar before the portal's time, and a date more than a few years
 # ahead is a typing slip (2062 for 2026).
@@ -142,6 +142,13 @@ class EventForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    activity_areas = forms.ModelMultipleChoiceField(
+        label="Activity areas it serves (optional)",
+        help_text="The delivery plan counts the event towards these",
+        queryset=ActivityArea.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     is_public = forms.TypedChoiceField(
         label="Who can see it?",
         choices=[
@@ -206,6 +213,11 @@ class EventForm(forms.Form):
             for name, shown in present.items()
             if shown
         ]
+        areas = (
+            [Field.checkboxes("activity_areas", small=True, legend_size=Size.SMALL)]
+            if self.fields["activity_areas"].queryset.exists()
+            else []
+        )
         small_legend = {"legend_size": Size.for_legend(Size.SMALL)}
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -218,6 +230,7 @@ class EventForm(forms.Form):
             Field.text("venue"),
             Field.select("policing_area"),
             *people,
+            *areas,
             Field.radios("is_public", small=True, legend_size=Size.SMALL),
             character_count(self, "description", rows=5),
             Field.text("booking_url"),
@@ -263,6 +276,7 @@ class EventForm(forms.Form):
             ],
             "ambassadors": [a.pk for a in event.ambassadors.all()],
             "officers": [o.pk for o in event.officers.all()],
+            "activity_areas": [a.pk for a in event.activity_areas.all()],
             "is_public": "yes" if event.is_public else "no",
             "description": event.description,
             "booking_url": event.booking_url,

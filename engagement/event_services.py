@@ -11,7 +11,7 @@ from django.db import transaction
 from pcc_portal.models import PolicingArea, StaffMember, User
 
 from . import rules
-from .models import Ambassador, Event
+from .models import ActivityArea, Ambassador, Event
 
 CANNOT_ADD_EVENTS = "You cannot add events"
 CANNOT_CHANGE_EVENT = "You cannot change this event"
@@ -32,6 +32,7 @@ class EventDetails:
     deputy_attends: bool = False
     ambassadors: Sequence[Ambassador] = ()
     officers: Sequence[StaffMember] = ()
+    activity_areas: Sequence[ActivityArea] = ()
     description: str = ""
     booking_url: str = ""
 
@@ -39,6 +40,7 @@ class EventDetails:
         # Querysets arrive from forms: keep a fixed copy.
         object.__setattr__(self, "ambassadors", tuple(self.ambassadors))
         object.__setattr__(self, "officers", tuple(self.officers))
+        object.__setattr__(self, "activity_areas", tuple(self.activity_areas))
 
     @classmethod
     def from_input(cls, values) -> "EventDetails":
@@ -51,17 +53,19 @@ class EventDetails:
         values = {f.name: getattr(event, f.name) for f in fields(cls)}
         values["ambassadors"] = event.ambassadors.all()
         values["officers"] = event.officers.all()
+        values["activity_areas"] = event.activity_areas.all()
         return cls(**values)
 
 
 def _write(event: Event, details: EventDetails) -> Event:
     for field in fields(EventDetails):
-        if field.name not in ("ambassadors", "officers"):
+        if field.name not in ("ambassadors", "officers", "activity_areas"):
             setattr(event, field.name, getattr(details, field.name))
     event.full_clean()
     event.save()
     event.ambassadors.set(details.ambassadors)
     event.officers.set(details.officers)
+    event.activity_areas.set(details.activity_areas)
     return event
 
 

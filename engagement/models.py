@@ -672,6 +672,15 @@ class Event(models.Model):
         blank=True,
         related_name="events",
     )
+    activity_areas = models.ManyToManyField(
+        ActivityArea,
+        verbose_name=_("activity areas"),
+        blank=True,
+        related_name="events",
+        help_text=_(
+            "The strategy's activity areas the event serves, so the delivery plan counts it"
+        ),
+    )
     is_public = models.BooleanField(
         _("public"), default=True, help_text=_("Public events are listed on the public calendar")
     )

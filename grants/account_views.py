@@ -133,6 +133,8 @@ def registered(request):
 
 @require_http_methods(["GET", "HEAD"])
 def verify(request, token):
+    # Opening the link is the proof: a mail server that opens it first to scan it only proves
+    # the email reached the address it was sent to.
     try:
         verification = verify_applicant(token=token)
     except ValidationError as error:

@@ -163,7 +163,7 @@ def start(request, slug):
         try:
             application = services.start_application(grant_round=grant_round, by=request.user)
         except ValidationError as error:
-            context["refusal"] = error.messages
+            context["error_links"] = [("#main-content", message) for message in error.messages]
             status = 400
         else:
             if key:

@@ -17,6 +17,9 @@ class GrantsConfig(AppConfig):
         self._plug_in_case_work(registry)
         self._plug_in_assessment_and_awards(registry)
         self._plug_in_applying(registry)
+        from . import bench
+
+        registry.register_bench_scenario(bench.SCENARIO)
 
     def _plug_in_publication(self, registry):
         """The awards published (the Specified Information Order's monthly list and the
@@ -122,4 +125,6 @@ class GrantsConfig(AppConfig):
                 empty="There are no grant rounds open at the moment.",
             )
         )
-        registry.register_landing_page(LandingPage(APPLICANT.name, "grants:application_list", APPLY))
+        registry.register_landing_page(
+            LandingPage(APPLICANT.name, "grants:application_list", APPLY)
+        )

@@ -34,9 +34,7 @@ urlpatterns += [
     path("grants/account/confirm/<str:token>/", account_views.verify, name="verify"),
     path("grants/account/send-link-again/", account_views.send_link_again, name="send_link_again"),
     path("grants/applications/", application_views.application_list, name="application_list"),
-    path(
-        "grants/applications/<int:pk>/", application_views.application_detail, name="application"
-    ),
+    path("grants/applications/<int:pk>/", application_views.application_detail, name="application"),
     path("grants/applications/<int:pk>/check/", application_views.check, name="check"),
     path("grants/applications/<int:pk>/sent/", application_views.sent, name="sent"),
     path(
@@ -44,9 +42,7 @@ urlpatterns += [
         application_views.remove_attachment,
         name="remove_attachment",
     ),
-    path(
-        "grants/applications/<int:pk>/<slug:section>/", application_views.section, name="section"
-    ),
+    path("grants/applications/<int:pk>/<slug:section>/", application_views.section, name="section"),
     path("grants/rounds/<slug:slug>/", public_views.round_detail, name="round_detail"),
     path("grants/rounds/<slug:slug>/apply/", application_views.start, name="start"),
 ]

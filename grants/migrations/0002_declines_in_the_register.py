@@ -5,21 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0001_initial'),
-        ('pcc_portal', '0009_office_threesixty_identifiers'),
+        ("grants", "0001_initial"),
+        ("pcc_portal", "0009_office_threesixty_identifiers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='decision_record',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='declined_applications', to='pcc_portal.decision', verbose_name='decision in the register'),
+            model_name="application",
+            name="decision_record",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="declined_applications",
+                to="pcc_portal.decision",
+                verbose_name="decision in the register",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalapplication',
-            name='decision_record',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pcc_portal.decision', verbose_name='decision in the register'),
+            model_name="historicalapplication",
+            name="decision_record",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pcc_portal.decision",
+                verbose_name="decision in the register",
+            ),
         ),
     ]

@@ -4,30 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pcc_portal', '0008_decisions_register'),
+        ("pcc_portal", "0008_decisions_register"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalofficeprofile',
-            name='funder_org_id',
-            field=models.CharField(blank=True, help_text="The office's own organisation identifier (org-id.guide), e.g. GB-GOR-PC000123, named as the funder of its grants; left empty, the 360Giving prefix stands for it", max_length=60, verbose_name="the office's org-id"),
+            model_name="historicalofficeprofile",
+            name="funder_org_id",
+            field=models.CharField(
+                blank=True,
+                help_text="The office's own organisation identifier (org-id.guide), e.g. GB-GOR-PC000123, named as the funder of its grants; left empty, the 360Giving prefix stands for it",
+                max_length=60,
+                verbose_name="the office's org-id",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalofficeprofile',
-            name='threesixty_prefix',
-            field=models.CharField(blank=True, help_text="The prefix 360Giving gave the office, e.g. 360G-anyshirepcc: every grant in the office's 360Giving data is identified by it", max_length=60, verbose_name='360Giving identifier prefix'),
+            model_name="historicalofficeprofile",
+            name="threesixty_prefix",
+            field=models.CharField(
+                blank=True,
+                help_text="The prefix 360Giving gave the office, e.g. 360G-anyshirepcc: every grant in the office's 360Giving data is identified by it",
+                max_length=60,
+                verbose_name="360Giving identifier prefix",
+            ),
         ),
         migrations.AddField(
-            model_name='officeprofile',
-            name='funder_org_id',
-            field=models.CharField(blank=True, help_text="The office's own organisation identifier (org-id.guide), e.g. GB-GOR-PC000123, named as the funder of its grants; left empty, the 360Giving prefix stands for it", max_length=60, verbose_name="the office's org-id"),
+            model_name="officeprofile",
+            name="funder_org_id",
+            field=models.CharField(
+                blank=True,
+                help_text="The office's own organisation identifier (org-id.guide), e.g. GB-GOR-PC000123, named as the funder of its grants; left empty, the 360Giving prefix stands for it",
+                max_length=60,
+                verbose_name="the office's org-id",
+            ),
         ),
         migrations.AddField(
-            model_name='officeprofile',
-            name='threesixty_prefix',
-            field=models.CharField(blank=True, help_text="The prefix 360Giving gave the office, e.g. 360G-anyshirepcc: every grant in the office's 360Giving data is identified by it", max_length=60, verbose_name='360Giving identifier prefix'),
+            model_name="officeprofile",
+            name="threesixty_prefix",
+            field=models.CharField(
+                blank=True,
+                help_text="The prefix 360Giving gave the office, e.g. 360G-anyshirepcc: every grant in the office's 360Giving data is identified by it",
+                max_length=60,
+                verbose_name="360Giving identifier prefix",
+            ),
         ),
     ]

@@ -62,8 +62,8 @@ def save_section(page):
 
 
 def open_task(page, name):
-    page.get_by_role("link", name=name, exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=name, exact=True).click()
 
 
 def test_an_applicant_applies_with_an_attachment_on_a_phone(live_server, phone):
@@ -75,7 +75,8 @@ def test_an_applicant_applies_with_an_attachment_on_a_phone(live_server, phone):
     # From the list of rounds to the round's page and its way in.
     phone.goto(f"{base}/grants/")
     assert_fits(phone)
-    phone.get_by_role("link", name="2015/16 tier 1").click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="2015/16 tier 1").click()
     assert phone.get_by_role("heading", name="2015/16 tier 1").is_visible()
     assert_fits(phone)
     phone.get_by_role("button", name="Start an application").click()
@@ -158,7 +159,8 @@ def test_an_applicant_applies_with_an_attachment_on_a_phone(live_server, phone):
     phone.get_by_role("button", name="Continue", exact=True).click()
     phone.wait_for_url(task_list)
 
-    phone.get_by_role("button", name="Check your answers").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Check your answers").click()
     assert phone.get_by_role("heading", name="Check your answers before sending").is_visible()
     assert phone.get_by_text("Venue hire: £500").first.is_visible()
     assert_fits(phone)

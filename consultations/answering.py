@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from pcc_portal.limits import too_long
@@ -519,15 +520,18 @@ def suspect_reasons(
     if issued_at is not None and (now - issued_at).total_seconds() < minimum:
         reasons.append(TOO_FAST)
     if response.client_key:
-        earlier = _from_the_same_source_today(response=response, now=now)
+        earlier = _from_the_same_source_today(response=response, now=now).aggregate(
+            all=Count("pk"),
+            same=Count("pk", filter=Q(answers_fingerprint=response.answers_fingerprint)),
+        )
         # Identical wording from many sources is a campaign, which counts; from one source it
         # may be one person sending it again and again.
-        if earlier.filter(answers_fingerprint=response.answers_fingerprint).exists():
+        if earlier["same"]:
             reasons.append(REPEATED)
         # A library or a workplace shares one address, so many responses from one source are
         # only shown to staff to judge, like the rest.
         many = getattr(settings, "CONSULTATION_MANY_FROM_ONE_SOURCE", 20)
-        if earlier.count() + 1 >= many:
+        if earlier["all"] + 1 >= many:
             reasons.append(MANY_FROM_ONE_SOURCE)
     return reasons
 

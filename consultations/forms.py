@@ -17,6 +17,7 @@ from django.utils.html import escape, format_html
 
 from pcc_portal.limits import character_count, too_long
 from pcc_portal.models import PolicingArea
+from pcc_portal.public_cache import remember
 
 from .answering import (
     BAD_EMAIL,
@@ -37,6 +38,7 @@ from .answering import (
     questions_to_ask,
 )
 from .models import Consultation, Question, Response
+from .signals import CONSULTATIONS
 from .tokens import issue_token, read_token
 
 YES, NO = "yes", "no"
@@ -51,8 +53,13 @@ LEGEND = Size.MEDIUM
 def place_choices() -> list:
     """Decision 4: the policing areas and their local authorities, then "outside the area" and
     "prefer not to say". An area served by one council is one choice; a county spanning two
-    areas is left out, its districts being listed under their areas."""
-    choices: list = [("", CHOOSE_PLACE)]
+    areas is left out, its districts being listed under their areas. Drawn on every form shown
+    and sent, so kept until an area or an authority changes."""
+    return remember("consultation-places", [CONSULTATIONS], _place_choices)
+
+
+def _place_choices() -> list:
+    choices: list = [("", str(CHOOSE_PLACE))]
     for area in PolicingArea.objects.prefetch_related("local_authorities"):
         authorities = list(area.local_authorities.all())
         if len(authorities) == 1:
@@ -64,8 +71,8 @@ def place_choices() -> list:
             options += [(f"authority:{authority.pk}", authority.name) for authority in authorities]
         choices.append((area.name, options))
     choices += [
-        (Response.Whereabouts.OUTSIDE.value, Response.Whereabouts.OUTSIDE.label),
-        (Response.Whereabouts.PREFER_NOT.value, Response.Whereabouts.PREFER_NOT.label),
+        (Response.Whereabouts.OUTSIDE.value, str(Response.Whereabouts.OUTSIDE.label)),
+        (Response.Whereabouts.PREFER_NOT.value, str(Response.Whereabouts.PREFER_NOT.label)),
     ]
     return choices
 

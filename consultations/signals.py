@@ -12,7 +12,7 @@ CONSULTATIONS = "consultations"  # the plan, each consultation's page and its qu
 
 def connect() -> None:
     from engagement.models import ReachedGroup
-    from pcc_portal.models import Decision
+    from pcc_portal.models import Decision, LocalAuthority, PolicingArea
     from pcc_portal.public_cache import invalidate_on
 
     from .models import (
@@ -39,3 +39,6 @@ def connect() -> None:
     invalidate_on(Decision, CONSULTATIONS)
     # The groups reached are offered in every form's "About you" section.
     invalidate_on(ReachedGroup, CONSULTATIONS)
+    # The policing areas and local authorities are the answers to "Where do you live?".
+    invalidate_on(PolicingArea, CONSULTATIONS)
+    invalidate_on(LocalAuthority, CONSULTATIONS)

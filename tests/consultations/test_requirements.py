@@ -710,6 +710,17 @@ def test_a_page_from_the_cache_gives_each_visitor_a_csrf_token_that_works(
     assert Response.objects.count() == 2
 
 
+def test_a_renamed_policing_area_shows_at_once_on_a_cached_form(office, settings):
+    settings.PUBLIC_CACHE = True
+    consultation = published(title="Speed watch", slug="speed-watch")
+    QuestionFactory(consultation=consultation, position=1, kind=Kind.WHERE_YOU_LIVE)
+    area = PolicingAreaFactory(name="Riverside")
+    assert "Riverside" in Client().get(url(consultation)).content.decode()
+    area.name = "Riverside and Vale"
+    area.save()
+    assert "Riverside and Vale" in Client().get(url(consultation)).content.decode()
+
+
 # --- Sensitive consultations (decision 22) ------------------------------------------------------
 
 SUBJECT = "Domestic abuse survivors"

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -426,6 +427,15 @@ class StaffMember(models.Model):
         verbose_name = _("staff member")
         verbose_name_plural = _("staff members")
         ordering = ["name"]
+        # Decision 7: the delivery plan names leads by their initials ("AG/GB").
+        constraints = [
+            models.UniqueConstraint(
+                Upper("initials"),
+                condition=~Q(initials=""),
+                name="staffmember_initials_unique_where_set",
+                violation_error_message=_("Someone else already has these initials"),
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.initials})" if self.initials else self.name

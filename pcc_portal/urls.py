@@ -63,6 +63,8 @@ urlpatterns = [
     path("", include("consultations.staff_urls")),
     path("", include("grants.urls")),
     path("", include("grants.staff_urls")),
+    path("", include("delivery_plan.urls")),
+    path("", include("delivery_plan.staff_urls")),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page names; temporary, as the file's name
     # changes with its content.

@@ -39,6 +39,7 @@ from tests.engagement.factories import (
     StaffMemberFactory,
     WorkPlanFocusFactory,
 )
+from tests.delivery_plan.factories import every_delivery_plan_record
 from tests.grants.factories import every_grants_record
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,7 @@ def one_of_each(reference_data, administrator):
         consultation=consultation, said="Lower speeds.", decision="Agreed.", shaped_by="First."
     )
     every_grants_record()
+    every_delivery_plan_record(by=administrator)
     # The portal's own records that the reference data does not hold.
     issue_device_token(user=administrator, name="Phone", verified=True)
     issue_calendar_feed(user=administrator, verified=True)

@@ -19,11 +19,12 @@ from crispy_forms_gds.layout import (
 from django import forms
 from django.core.exceptions import ValidationError
 
-from engagement.models import Organisation
+from engagement.models import ActivityArea, Organisation
 from pcc_portal.dates import GovukDateField
 from pcc_portal.limits import character_count, limit_texts
+from pcc_portal.models import PolicingArea
 
-from .models import Application, Award
+from .models import Application, Award, GrantScheme
 from .models.applications import PROJECT_DATE_LIMITS
 
 ELIGIBLE, INELIGIBLE = "eligible", "ineligible"
@@ -359,3 +360,110 @@ class WithdrawForm(forms.Form):
             submit="Withdraw the application",
             warning=True,
         )
+
+
+class DirectAwardForm(forms.Form):
+    """The office commissions a named organisation: the scheme that pays, the organisation on
+    record, the project and the amount, ready for the decision. The service checks the rest."""
+
+    scheme = forms.ModelChoiceField(
+        label="Which scheme pays for it?",
+        queryset=GrantScheme.objects.order_by("name"),
+        empty_label="Select the scheme",
+        error_messages={
+            "required": "Select the scheme",
+            "invalid_choice": "Select one of the schemes listed",
+        },
+    )
+    organisation = forms.ModelChoiceField(
+        label="Which organisation is commissioned?",
+        help_text="An organisation on record; add one in the organisations pages first if needed",
+        queryset=Organisation.objects.order_by("name", "pk"),
+        empty_label="Select the organisation",
+        error_messages={
+            "required": "Select the organisation",
+            "invalid_choice": "Select one of the organisations listed",
+        },
+    )
+    project_title = forms.CharField(
+        label="Project title",
+        max_length=_max_length(Application, "project_title"),
+        required=False,
+    )
+    project_summary = _text(
+        "Summary",
+        help_text="A few sentences; published with the grant",
+        max_length=_max_length(Application, "project_summary"),
+        rows=4,
+    )
+    amount_requested = MoneyField(label="Amount (£)")
+    starts_on = GovukDateField(
+        label="Start date",
+        name="Start date",
+        help_text="For example, 1 4 2016",
+        **PROJECT_DATE_LIMITS,
+    )
+    ends_on = GovukDateField(
+        label="End date",
+        name="End date",
+        help_text="For example, 31 3 2017",
+        **PROJECT_DATE_LIMITS,
+    )
+    activity_area = forms.ModelChoiceField(
+        label="Activity area (optional)",
+        queryset=ActivityArea.objects.all(),
+        required=False,
+        empty_label="None",
+    )
+    policing_areas = forms.ModelMultipleChoiceField(
+        label="Policing areas served (optional)",
+        queryset=PolicingArea.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select policing areas from the list"},
+    )
+    recommendation = _text(
+        "Why the office commissions it",
+        help_text="For the decision maker; kept in the award's history",
+        max_length=_max_length(Application, "recommendation"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_texts(
+            self,
+            {
+                "project_title": "The project title",
+                "project_summary": "The summary",
+                "recommendation": "Why the office commissions it",
+            },
+        )
+        self.helper = _helper(
+            Field.select("scheme"),
+            Field.select("organisation"),
+            Field.text("project_title"),
+            character_count(self, "project_summary", rows=4),
+            Field.text("amount_requested", field_width=Fixed.TEN),
+            Field("starts_on", context=_small_legend()),
+            Field("ends_on", context=_small_legend()),
+            Field.select("activity_area"),
+            Field.checkboxes("policing_areas", legend_size=Size.SMALL, small=True),
+            character_count(self, "recommendation", rows=5),
+            submit="Recommend the direct award",
+        )
+
+    def award(self) -> dict:
+        """What create_direct_award takes, from what was typed."""
+        data = self.cleaned_data
+        return {
+            "scheme": data["scheme"],
+            "organisation": data["organisation"],
+            "project_title": data.get("project_title", ""),
+            "project_summary": data.get("project_summary", ""),
+            "amount": data.get("amount_requested"),
+            "starts_on": data["starts_on"],
+            "ends_on": data["ends_on"],
+            "activity_area": data.get("activity_area"),
+            "policing_areas": list(data.get("policing_areas") or []),
+            "recommendation": data.get("recommendation", ""),
+        }

@@ -68,6 +68,7 @@ urlpatterns += [
     ),
     path("staff/grants/applications/<int:pk>/decide/", staff_views.decide, name="decide"),
     path("staff/grants/applications/<int:pk>/withdraw/", staff_views.withdraw, name="withdraw"),
+    path("staff/grants/direct-awards/new/", staff_views.direct_award, name="direct_award"),
     path(
         "staff/grants/attachments/<int:pk>/",
         staff_views.attachment_download,

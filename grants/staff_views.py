@@ -37,6 +37,7 @@ from .filters import QUEUE_STATUSES, ApplicationFilter, count_by_status
 from .models import Application, ApplicationTransition, Attachment
 from .staff_forms import (
     DecisionForm,
+    DirectAwardForm,
     EligibilityForm,
     LinkOrganisationForm,
     RecommendForm,
@@ -157,6 +158,7 @@ def application_detail(request, pk):
             "activity_area",
             "applicant",
             "award__decision_record",
+            "decision_record",
         )
         .prefetch_related(
             "budget_lines",
@@ -417,6 +419,31 @@ def withdraw(request, pk):
         targets=(S.WITHDRAWN,),
         perform=perform,
         done="Application withdrawn.",
+    )
+
+
+# --- Direct awards -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@rule_required(rules.MAKE_DIRECT_AWARDS)
+def direct_award(request):
+    """The office commissions a named organisation: the award is recommended at once, and goes
+    to the decision from its page like any other."""
+    form = DirectAwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.create_direct_award(by=request.user, **form.award())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Direct award recommended. Record the decision next.")
+            return redirect("grants_staff:application", pk=application.pk)
+    return render(
+        request,
+        "grants/staff/direct_award.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -19,6 +19,7 @@ from tests.grants.factories import (
     GrantRoundFactory,
     RoundQuestionFactory,
 )
+from tests.grants.factories_published import AwardFactory
 from tests.pcc_portal.factories import TEST_PASSWORD
 
 from .conftest import accessibility_problems, assert_fits
@@ -179,10 +180,12 @@ def test_an_applicant_applies_with_an_attachment_on_a_phone(live_server, phone):
 
 
 def test_the_grant_pages_pass_the_automated_wcag_checks(live_server, audited_phone, axe_source):
-    """The public pages, the registration form, and the application's sections with errors."""
+    """The public pages (the awards published among them), the registration form, and the
+    application's sections with errors."""
     phone = audited_phone
     load_reference_data(office="west_mercia")
     grant_round = open_round()
+    AwardFactory(application__round=grant_round)
     base = live_server.url
     problems = {}
 
@@ -190,6 +193,7 @@ def test_the_grant_pages_pass_the_automated_wcag_checks(live_server, audited_pho
         "/grants/",
         f"/grants/rounds/{grant_round.slug}/",
         f"/grants/rounds/{grant_round.slug}/apply/",
+        "/grants/awarded/",
         "/grants/account/register/",
     ):
         phone.goto(base + path)

@@ -43,9 +43,13 @@ def leads_the_task(user, record) -> bool:
 def leads_any_task(user) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
-    from .models import Task  # the models' querysets ask these rules
+    # Asked by the staff menu on every page: once per request (the user object is the request's).
+    cached = getattr(user, "_leads_any_task", None)
+    if cached is None:
+        from .models import Task  # the models' querysets ask these rules
 
-    return Task.objects.in_current_plans().led_by(user).exists()
+        cached = user._leads_any_task = Task.objects.in_current_plans().led_by(user).exists()
+    return cached
 
 
 @rules.predicate

@@ -206,6 +206,25 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         indexes = [models.Index(fields=["name"])]
+        # One record per registered body, so its org-id (decision 5) names one organisation.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["charity_number"],
+                condition=~models.Q(charity_number=""),
+                name="organisation_charity_number_unique_where_set",
+                violation_error_message=_(
+                    "An organisation with this charity number is already recorded"
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["company_number"],
+                condition=~models.Q(company_number=""),
+                name="organisation_company_number_unique_where_set",
+                violation_error_message=_(
+                    "An organisation with this company number is already recorded"
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name

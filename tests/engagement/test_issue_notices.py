@@ -2,7 +2,7 @@
 officers hear of each new issue, an ambassador hears of an answer in words and with a link,
 and the queue shows how long each issue has been open and how many there are of each status."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import transaction
@@ -125,9 +125,15 @@ def test_a_staff_officer_without_an_email_address_does_not_stop_an_issue(make_us
 # --- Item: the queue shows days open and a count per status ----------------------------------
 
 
+def _noon_days_ago(days: int):
+    # Noon, local time: whole days counted across a change of the clocks stay whole.
+    day = timezone.localdate() - timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
 def _raised_days_ago(days: int, **kwargs) -> RaisedIssue:
     issue = RaisedIssueFactory(**kwargs)
-    RaisedIssue.objects.filter(pk=issue.pk).update(raised_at=timezone.now() - timedelta(days=days))
+    RaisedIssue.objects.filter(pk=issue.pk).update(raised_at=_noon_days_ago(days))
     return issue
 
 
@@ -151,7 +157,7 @@ def test_the_queue_shows_how_many_days_each_issue_has_been_open(client, sign_in,
     _raised_days_ago(12, summary="Waiting twelve days")
     closed = _raised_days_ago(30, summary="Closed after 25 days")
     move_issue(issue=closed, to=IssueStatus.CLOSED, by=officer)
-    RaisedIssue.objects.filter(pk=closed.pk).update(updated_at=timezone.now() - timedelta(days=5))
+    RaisedIssue.objects.filter(pk=closed.pk).update(updated_at=_noon_days_ago(5))
     sign_in(officer)
     response = client.get("/staff/engagement/issues/")
     page = response.content.decode()

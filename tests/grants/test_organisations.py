@@ -4,6 +4,7 @@ the typed details when there is none, and never changed by the applicant's typin
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from engagement.models import Organisation
 from grants import services
@@ -56,17 +57,13 @@ def test_an_organisation_is_made_from_the_typed_details_when_none_has_the_number
     assert services.link_organisation(application=again, by=people.officer).organisation == made
 
 
-def test_more_than_one_organisation_with_the_number_is_for_the_officer_to_choose(people):
+def test_a_number_names_one_organisation_so_its_org_id_is_stable(people):
     first = f.linked_organisation(name="Old record", charity_number="1123456")
-    f.linked_organisation(name="Duplicate record", charity_number="1123456")
-    application = sent(people, charity_number="1123456")
-    with pytest.raises(ValidationError) as caught:
-        services.link_organisation(application=application, by=people.officer)
-    assert "Old record; Duplicate record" in caught.value.messages[0]
-    chosen = services.link_organisation(
-        application=application, by=people.officer, organisation=first
-    )
-    assert chosen.organisation == first
+    with pytest.raises(IntegrityError), transaction.atomic():
+        f.linked_organisation(name="Duplicate record", charity_number="1123456")
+    application = sent(people, charity_number="1123 456")
+    linked = services.link_organisation(application=application, by=people.officer)
+    assert linked.organisation == first and first.org_id == "GB-CHC-1123456"
 
 
 def test_a_chosen_organisation_with_another_number_is_refused(people):

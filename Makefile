@@ -46,8 +46,9 @@ test: lint migrations-check
 
 # A benchmark, not a test (neither `make test` nor CI runs it): the public pages beside a bare
 # Django view on gunicorn with production settings, PostgreSQL (127.0.0.1:5432, database
-# pcc_bench) and Redis (127.0.0.1:6379, database 13), written into docs/benchmarks.md. About
-# three minutes. BENCH_ARGS passes options, e.g. BENCH_ARGS="--label before".
+# pcc_bench) and Redis (127.0.0.1:6379, database 13), written into docs/benchmarks.md, with the
+# measures each app registers. About six minutes. BENCH_ARGS passes options, e.g.
+# BENCH_ARGS="--label before" or BENCH_ARGS="--volume 10000".
 bench: install
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \

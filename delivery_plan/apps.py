@@ -17,6 +17,12 @@ class DeliveryPlanConfig(AppConfig):
         from .reminders import delivery_plan_reminders
 
         registry.register_reminder_provider(self.label, delivery_plan_reminders)
+        from . import demo
+
+        registry.demo_fillers.register(self.label, demo.fill)
+        from . import bench
+
+        registry.register_bench_scenario(bench.SCENARIO)
         self._plug_in_working_pages(registry)
 
     def _plug_in_progress_page(self, registry):

@@ -9,7 +9,7 @@ the quarter ends are read from one query of the history, walked once in order.
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from engagement.models import ActivityArea
 
@@ -72,7 +72,7 @@ class Mix:
             if not cell.count:
                 continue
             done += cell.count
-            end = (BAR_SPACE * done / total).quantize(Decimal("0.1"))
+            end = (BAR_SPACE * done / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             drawn.append(Segment(cell.rag, cell.count, str(start), str(end - start)))
             start = end
         return drawn
@@ -174,9 +174,7 @@ def changes_since(snapshot: ReportSnapshot, tasks) -> list[Change]:
         if task.pk in reported and reported[task.pk] == task.rag_status:
             continue
         before = definition_of(reported[task.pk]) if task.pk in reported else None
-        changes.append(
-            Change(task, before, task.rag, task.rag_comment, task.rag_updated_on)
-        )
+        changes.append(Change(task, before, task.rag, task.rag_comment, task.rag_updated_on))
     return changes
 
 
@@ -308,5 +306,12 @@ def build_dashboard(plan: Plan, *, today: date) -> Dashboard:
         changes=changes,
         stale=stale_tasks(plan, today),
         overdue=overdue_tasks(plan, today),
-        quarters=mix_at(plan, quarter_ends_of(plan, today)),
+        quarters=_from_the_first_task(mix_at(plan, quarter_ends_of(plan, today))),
     )
+
+
+def _from_the_first_task(mixes: list[Mix]) -> list[Mix]:
+    """The quarters from the first that had a task: a plan brought in with its history starts
+    there, not at the beginning of its period."""
+    first = next((n for n, mix in enumerate(mixes) if mix.total), len(mixes))
+    return mixes[first:]

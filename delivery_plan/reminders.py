@@ -41,9 +41,7 @@ TASK_WORDS = 12
 def delivery_plan_reminders(*, start: date, end: date) -> Iterator[Reminder]:
     """Milestones due soon, stale tasks, then the monthly summaries, for the days from `start`
     to `end` (inclusive)."""
-    officers = tuple(
-        get_user_model().objects.holding_role(PERFORMANCE_OFFICER.name).order_by("pk")
-    )
+    officers = tuple(get_user_model().objects.holding_role(PERFORMANCE_OFFICER.name).order_by("pk"))
     yield from _milestones_due(start=start, end=end, officers=officers)
     yield from _stale_tasks(end=end, officers=officers)
     yield from _monthly_summaries(start=start, end=end)

@@ -9,7 +9,7 @@ as the one sent, on the page, on paper and as a workbook.
 
 import io
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from openpyxl import Workbook
@@ -47,13 +47,13 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @dataclass(frozen=True)
 class ReportRow:
-    """A task as the report prints it. `action_rows` is how many rows its action spans when the
-    row is the action's first, and 0 on the rows after (whose ref and action are left blank)."""
+    """A task as the report prints it; the rows after an action's first leave its ref and
+    wording blank, as the office's report does."""
 
     task: int | None
     ref: str
     commitment: str
-    action_rows: int
+    starts_action: bool
     leads: str
     summary: str
     milestones: str
@@ -61,10 +61,6 @@ class ReportRow:
     comment: str
     updated_on: date | None
     done: bool
-
-    @property
-    def starts_action(self) -> bool:
-        return self.action_rows > 0
 
 
 @dataclass
@@ -99,25 +95,19 @@ def areas_of(rows: list[dict]) -> list[ReportArea]:
     wording on its first task's row. Reads rows as an issued report stored them, so a key a
     later version adds is simply absent from an older report."""
     areas: list[ReportArea] = []
-    spans: list[list] = []  # [area, index of the action's first row, rows so far]
-    last_action = object()
+    last_action = None
     for row in rows:
         number = row.get("activity_area")
         if not areas or areas[-1].number != number:
             areas.append(ReportArea(number, row.get("activity_area_name") or ""))
-            last_action = object()
-        area = areas[-1]
+            last_action = None
         action = row.get("action")
-        if action != last_action:
-            spans.append([area, len(area.rows), 0])
-            last_action = action
-        spans[-1][2] += 1
-        area.rows.append(
+        areas[-1].rows.append(
             ReportRow(
                 task=row.get("task"),
                 ref=row.get("ref") or "",
                 commitment=row.get("commitment") or "",
-                action_rows=0,
+                starts_action=action is None or action != last_action,
                 leads=", ".join(row.get("leads") or ()),
                 summary=row.get("summary") or "",
                 milestones=row.get("milestones") or "",
@@ -127,8 +117,7 @@ def areas_of(rows: list[dict]) -> list[ReportArea]:
                 done=bool(row.get("done")),
             )
         )
-    for area, first, count in spans:
-        area.rows[first] = replace(area.rows[first], action_rows=count)
+        last_action = action
     return areas
 
 

@@ -40,9 +40,7 @@ def _snapshot(plan: Plan, snapshot_pk: int) -> ReportSnapshot:
 
 
 def _xlsx(areas, *, plan: Plan, on) -> FileResponse:
-    workbook = report_exports.write_xlsx(
-        areas, plan_name=plan.name, as_at=f"As at {long_date(on)}"
-    )
+    workbook = report_exports.write_xlsx(areas, plan_name=plan.name, as_at=f"As at {long_date(on)}")
     return FileResponse(
         workbook,
         as_attachment=True,
@@ -96,9 +94,7 @@ class IssueReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
-            Field.text("title"), Submit("submit", "Issue the report")
-        )
+        self.helper.layout = Layout(Field.text("title"), Submit("submit", "Issue the report"))
 
 
 @require_safe

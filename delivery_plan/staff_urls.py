@@ -9,9 +9,7 @@ urlpatterns = []
 from . import report_views  # noqa: E402
 
 urlpatterns += [
-    path(
-        "staff/delivery-plan/<int:pk>/report.xlsx", report_views.report_xlsx, name="report_xlsx"
-    ),
+    path("staff/delivery-plan/<int:pk>/report.xlsx", report_views.report_xlsx, name="report_xlsx"),
     path("staff/delivery-plan/<int:pk>/print/", report_views.report_print, name="report_print"),
     path("staff/delivery-plan/<int:pk>/dashboard/", report_views.dashboard, name="dashboard"),
     path("staff/delivery-plan/<int:pk>/reports/", report_views.snapshot_list, name="snapshots"),
@@ -45,7 +43,5 @@ urlpatterns += [
     ),
     path("staff/delivery-plan/tasks/<int:pk>/", task_views.task_page, name="task"),
     path("staff/delivery-plan/<int:pk>/", staff_views.report, name="report"),
-    path(
-        "staff/delivery-plan/<int:pk>/areas/<int:number>/", staff_views.area_grid, name="grid"
-    ),
+    path("staff/delivery-plan/<int:pk>/areas/<int:number>/", staff_views.area_grid, name="grid"),
 ]

@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from engagement.models import ActivityArea
 from engagement.views.access import rule_required
@@ -102,7 +102,7 @@ def _rag_key() -> list:
 # --- The plans ----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @rule_required(rules.OPEN_PLAN_PAGES)
 def plan_list(request):
     user = request.user
@@ -159,7 +159,7 @@ def plan_list(request):
 # --- A plan's report ----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @rule_required(rules.OPEN_PLAN_PAGES)
 def report(request, pk):
     plan = get_object_or_404(Plan, pk=pk)
@@ -289,7 +289,7 @@ def import_plan(request):
     )
 
 
-@require_GET
+@require_safe
 @rule_required(rules.IMPORT_PLAN)
 def import_template(request):
     """The template's header row as a CSV file to fill in."""

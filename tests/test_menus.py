@@ -11,6 +11,7 @@ from pcc_portal.navigation import landing_url_for, menu_for
 from pcc_portal.registry import navigation
 from pcc_portal.roles import ROLES
 from tests.consultations.factories import QuestionFactory
+from tests.delivery_plan.factories import TaskFactory
 from tests.engagement.factories import AmbassadorFactory, ContactFactory, EventFactory
 from tests.grants.factories import ApplicationFactory, every_grants_record, submitted
 
@@ -58,6 +59,11 @@ def records(reference_data):
     # A grant awarded and being monitored, for the assessment and award pages.
     award = every_grants_record().award
     report = award.reports.first()
+    # A task of a current plan, for the plan's report, the task's page and its area's grid.
+    delivery_task = TaskFactory()
+    delivery_plan = delivery_task.action.plan_id
+    # A report issued from it, for the pages that read a report as it was issued.
+    delivery_report = delivery_task.action.plan.snapshots.create(title="Quarterly report").pk
     return {
         "pk": {
             "engagement:issue_detail": issue.pk,
@@ -70,6 +76,13 @@ def records(reference_data):
             "grants_staff:round_assessment": award.application.round_id,
             "grants_staff:award_detail": award.pk,
             "grants_staff:award_close": award.pk,
+            "delivery_plan_staff:report": delivery_plan,
+            "delivery_plan_staff:task": delivery_task.pk,
+            **{
+                f"delivery_plan_staff:{name}": delivery_plan
+                for name in ("report_xlsx", "report_print", "dashboard", "snapshots")
+            },
+            "delivery_plan_staff:issue_report": delivery_plan,
         },
         "default_pk": contact.pk,
         # A consultation's staff pages take the consultation (and a question of it).
@@ -105,6 +118,14 @@ def records(reference_data):
             },
             "consultations_staff:preview": {"pk": consultation},
             "consultations_staff:measure_trend": {"slug": slugify(measure.measure_name)},
+            "delivery_plan_staff:grid": {
+                "pk": delivery_plan,
+                "number": delivery_task.action.activity_area.number,
+            },
+            **{
+                f"delivery_plan_staff:{name}": {"pk": delivery_plan, "snapshot_pk": delivery_report}
+                for name in ("snapshot", "snapshot_xlsx")
+            },
         },
     }
 
@@ -177,7 +198,7 @@ LANDS_ON = {
     "Engagement officer": "engagement:staff_contact_list",
     "Grants officer": "grants_staff:applications",
     "Grant assessor": "grants_staff:assessor_queue",
-    "Performance officer": "engagement:coverage",
+    "Performance officer": "delivery_plan_staff:plans",
     "Staff officer": "engagement:issue_queue",
     "Commissioner and Deputy": "engagement:issue_queue",
     "Ambassador": "engagement:ambassador_home",

@@ -169,9 +169,7 @@ def test_the_commissioner_reads_every_task_but_may_update_none(
     assert not RagUpdate.objects.exists()
 
 
-def test_a_lead_reads_only_the_tasks_they_lead_and_their_plans(
-    client, plan, area, lead, token_for
-):
+def test_a_lead_reads_only_the_tasks_they_lead_and_their_plans(client, plan, area, lead, token_for):
     user, member = lead
     mine = recent_task(action__plan=plan, action__activity_area=area, leads=[member])
     others = recent_task(action__plan=plan, action__activity_area=area)
@@ -317,7 +315,9 @@ def test_a_body_that_is_not_strict_json_of_an_object_is_a_400(
 
 def test_a_form_body_is_refused(client, plan, area, officer_headers):
     task = recent_task(action__plan=plan, action__activity_area=area)
-    response = client.post(updates_of(task), {"status": "red", "comment": "Late"}, **officer_headers)
+    response = client.post(
+        updates_of(task), {"status": "red", "comment": "Late"}, **officer_headers
+    )
     assert response.status_code == 415
     assert not RagUpdate.objects.exists()
 

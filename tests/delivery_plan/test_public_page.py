@@ -105,14 +105,18 @@ def test_each_status_is_given_in_words_with_its_meaning(client, plan, areas):
 def test_only_comments_marked_public_are_shown(client, plan, areas):
     task = TaskFactory(action__plan=plan, action__activity_area=areas[0])
     write_rag_update(
-        task=task, status="amber", comment="Venue booked for March", on=date(2026, 3, 2),
+        task=task,
+        status="amber",
+        comment="Venue booked for March",
+        on=date(2026, 3, 2),
         is_public=True,
     )
+    write_rag_update(task=task, status="amber", comment="Sickness in the team", on=date(2026, 4, 6))
     write_rag_update(
-        task=task, status="amber", comment="Sickness in the team", on=date(2026, 4, 6)
-    )
-    write_rag_update(
-        task=task, status="green", comment="Forum held in May", on=date(2026, 5, 20),
+        task=task,
+        status="green",
+        comment="Forum held in May",
+        on=date(2026, 5, 20),
         is_public=True,
     )
     other = TaskFactory(action=task.action)
@@ -192,7 +196,10 @@ def test_the_page_takes_as_many_queries_for_50_tasks_as_for_5(
             area = areas[number % 2]
             task = TaskFactory(action__plan=plan, action__activity_area=area)
             write_rag_update(
-                task=task, status="green", comment=f"Public {number}", on=date(2026, 5, 1),
+                task=task,
+                status="green",
+                comment=f"Public {number}",
+                on=date(2026, 5, 1),
                 is_public=True,
             )
             write_rag_update(task=task, status="amber", comment="Staff", on=date(2026, 5, 2))

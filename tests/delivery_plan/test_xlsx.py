@@ -61,7 +61,7 @@ def plan():
     rated(
         TaskFactory(action=consult, position=2, summary="Publish the consultation plan"),
         RagStatus.AMBER,
-        "=HYPERLINK(\"http://example.com\") typed by someone",
+        '=HYPERLINK("http://example.com") typed by someone',
     )
     rated(
         TaskFactory(
@@ -148,7 +148,7 @@ def test_each_sheet_is_set_up_to_print(client, signed_in_as, plan):
     for sheet in download(client, plan).worksheets:
         setup = sheet.page_setup
         assert setup.orientation == "landscape"
-        assert int(setup.paperSize) == sheet.PAPERSIZE_A4
+        assert int(setup.paperSize) == int(sheet.PAPERSIZE_A4) == 9
         assert int(setup.fitToWidth) == 1
         assert int(setup.fitToHeight) == 0
         assert sheet.sheet_properties.pageSetUpPr.fitToPage is True

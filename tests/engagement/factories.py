@@ -125,7 +125,11 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
         model = StaffMember
 
     name = factory.Faker("name", locale="en_GB")
-    initials = factory.LazyAttribute(lambda o: "".join(part[0] for part in o.name.split()[:2]))
+    # Initials are unique where set (decision 7): two random names often share theirs, so the
+    # number keeps each made here apart.
+    initials = factory.LazyAttributeSequence(
+        lambda o, n: "".join(part[0] for part in o.name.split()[:2]) + str(n)
+    )
     job_title = "Engagement officer"
 
 

@@ -49,11 +49,10 @@ _FIELD_ERRORS = {
 
 class SeesPlans(BasePermission):
     """Those who may see the plans (performance officers, the office holder and deputy), and
-    leads, who see the tasks they lead: the two rules the staff pages ask."""
+    leads, who see the tasks they lead: the rule every staff page of the plan asks."""
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        return user.has_perm(rules.SEE_PLANS) or user.has_perm(rules.OPEN_OWN_TASKS)
+        return request.user.has_perm(rules.OPEN_PLAN_PAGES)
 
 
 def sees_every_plan(user) -> bool:

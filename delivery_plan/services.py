@@ -313,6 +313,9 @@ def report_rows(plan: Plan) -> list[dict]:
     return rows
 
 
+NOTHING_TO_REPORT = "This plan has no tasks yet, so there is no report to issue"
+
+
 def issue_report(*, plan: Plan, by, on: date | None = None, title: str = "") -> ReportSnapshot:
     """Issue the plan's report as it stands, dated `on` (today unless told): every task's status
     and comment are frozen in it, so what changed since can be shown and the report read again
@@ -325,12 +328,15 @@ def issue_report(*, plan: Plan, by, on: date | None = None, title: str = "") -> 
         # Locked so no status changes between reading the tasks and writing the report.
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         list(Task.objects.in_plan(plan).select_for_update().values_list("pk", flat=True))
+        rows = report_rows(plan)
+        if not rows:
+            raise ValidationError({"plan": NOTHING_TO_REPORT})
         snapshot = ReportSnapshot(
             plan=plan,
             issued_on=on or timezone.localdate(),
             issued_by=by,
             title=(title or "").strip(),
-            rows=report_rows(plan),
+            rows=rows,
         )
         snapshot.full_clean()
         snapshot.save()

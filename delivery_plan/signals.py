@@ -18,7 +18,8 @@ def connect() -> None:
     from .models import Action, Plan, RagUpdate, Task
 
     invalidate_on(Plan, PROGRESS)
-    invalidate_on(Action, PROGRESS)
+    # An action's reference and words; the objectives it serves are not shown.
+    invalidate_on(Action, PROGRESS, many_to_many=False)
     # A task's wording, timescale and done flag; its leads are not shown to the public.
     invalidate_on(Task, PROGRESS, many_to_many=False)
     invalidate_on(RagUpdate, PROGRESS)

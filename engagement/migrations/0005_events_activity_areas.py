@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagement', '0004_issues_from_other_sources_text_limits'),
+        ("engagement", "0004_issues_from_other_sources_text_limits"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='activity_areas',
-            field=models.ManyToManyField(blank=True, help_text="The strategy's activity areas the event serves, so the delivery plan counts it", related_name='events', to='engagement.activityarea', verbose_name='activity areas'),
+            model_name="event",
+            name="activity_areas",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The strategy's activity areas the event serves, so the delivery plan counts it",
+                related_name="events",
+                to="engagement.activityarea",
+                verbose_name="activity areas",
+            ),
         ),
     ]

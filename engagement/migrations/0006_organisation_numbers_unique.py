@@ -4,19 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagement', '0005_events_activity_areas'),
-        ('pcc_portal', '0010_staff_initials_unique'),
+        ("engagement", "0005_events_activity_areas"),
+        ("pcc_portal", "0010_staff_initials_unique"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('charity_number', ''), _negated=True), fields=('charity_number',), name='organisation_charity_number_unique_where_set', violation_error_message='An organisation with this charity number is already recorded'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("charity_number", ""), _negated=True),
+                fields=("charity_number",),
+                name="organisation_charity_number_unique_where_set",
+                violation_error_message="An organisation with this charity number is already recorded",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('company_number', ''), _negated=True), fields=('company_number',), name='organisation_company_number_unique_where_set', violation_error_message='An organisation with this company number is already recorded'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("company_number", ""), _negated=True),
+                fields=("company_number",),
+                name="organisation_company_number_unique_where_set",
+                violation_error_message="An organisation with this company number is already recorded",
+            ),
         ),
     ]

@@ -17,6 +17,7 @@ from delivery_plan.models import Milestone, Plan, RagUpdate, ReportSnapshot, Tas
 from delivery_plan.reminders import delivery_plan_reminders
 from pcc_portal.demo import create_demo_users
 from pcc_portal.models import OutboundMessage, StaffMember
+from pcc_portal.reference_data import load_reference_data
 from pcc_portal.registry import demo_fillers
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +188,12 @@ def test_without_the_demo_users_the_plans_are_made_all_the_same(reference_data):
     assert Task.objects.in_plan(plan).exists()
     assert not plan.snapshots.exists()
     assert not StaffMember.objects.filter(user__isnull=False).exists()
+
+
+def test_another_offices_demo_has_its_current_plan_without_the_december_2015_one(db):
+    load_reference_data(office="warwickshire")
+    create_demo_users()
+    out = load()
+    assert "the December 2015 plan does not fit this office" in out
+    assert not Plan.objects.filter(name=DECEMBER_2015.name).exists()
+    assert Task.objects.in_plan(current_plan()).exists()

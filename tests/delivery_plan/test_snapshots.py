@@ -67,6 +67,15 @@ def test_a_performance_officer_issues_a_report(client, signed_in_as, plan):
     assert "Report issued: Quarterly report, June 2026" in page
 
 
+def test_a_plan_with_no_tasks_has_no_report_to_issue(client, signed_in_as):
+    empty = PlanFactory()
+    signed_in_as("Performance officer")
+    response = client.post(issue_url(empty), {"title": "Quarter 3"})
+    assert response.status_code == 400
+    assert "This plan has no tasks yet, so there is no report to issue" in response.content.decode()
+    assert not ReportSnapshot.objects.exists()
+
+
 def test_a_title_too_long_is_refused_with_its_answer_kept(client, signed_in_as, plan):
     signed_in_as("Performance officer")
     response = client.post(issue_url(plan), {"title": "Q" * 201})

@@ -29,6 +29,7 @@ from pcc_portal.mail.services import send_email
 from pcc_portal.models import Decision
 from pcc_portal.services import issue_device_token
 from tests.consultations.factories import ConsultationFactory, OptionFactory, confidence_question
+from tests.delivery_plan.factories import every_delivery_plan_record
 from tests.engagement.factories import (
     ContactFactory,
     ContactVolunteerFactory,
@@ -39,7 +40,6 @@ from tests.engagement.factories import (
     StaffMemberFactory,
     WorkPlanFocusFactory,
 )
-from tests.delivery_plan.factories import every_delivery_plan_record
 from tests.grants.factories import every_grants_record
 
 pytestmark = pytest.mark.django_db

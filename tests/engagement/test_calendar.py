@@ -117,8 +117,7 @@ def test_event_list_shows_upcoming_events_by_month_with_who_attends(client, offi
     ambassador = AmbassadorFactory(policing_area=area, user__full_name="Priya Shah")
     unnamed = AmbassadorFactory(policing_area=area, user__full_name="")
     officer = StaffMemberFactory(name="Jo Bloggs", job_title="Engagement officer")
-    next_month = (timezone.localdate().replace(day=1) + timedelta(days=40)).replace(day=10)
-    EventFactory(
+    farm_watch = EventFactory(
         title="Farm watch evening",
         policing_area=area,
         holder_attends=True,
@@ -127,6 +126,9 @@ def test_event_list_shows_upcoming_events_by_month_with_who_attends(client, offi
         officers=[officer],
         booking_url="https://example.org/book",
     )
+    # The month after the one of the farm watch evening (a week away: maybe next month already).
+    farm_day = timezone.localdate(farm_watch.starts_at)
+    next_month = (farm_day.replace(day=1) + timedelta(days=40)).replace(day=10)
     EventFactory(
         title="Later meeting",
         starts_at=london(next_month, 10),

@@ -382,6 +382,8 @@ def _raise_with_history(chance, contact: Contact, summary: str, officer, now) ->
     day = contact.occurred_on + timedelta(days=chance.randint(0, 3))
     raised_at = timezone.make_aware(datetime.combine(day, time(chance.randint(9, 17))))
     raised_at = min(raised_at, now - timedelta(hours=chance.randint(2, 6)))
+    # Never before the contact it came from, even just after midnight.
+    raised_at = max(raised_at, timezone.make_aware(datetime.combine(contact.occurred_on, time.min)))
     age_days = (now - raised_at).days
     steps = MOVES_TO[_final_status(chance, age_days)] if officer else ()
     for target in steps:

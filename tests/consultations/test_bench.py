@@ -4,6 +4,7 @@ makes, here at a small volume against Django's live server instead of gunicorn."
 import io
 import random
 import re
+from importlib import import_module
 from urllib.parse import urlencode
 
 import pytest
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from consultations import bench, demo
 from consultations.answering import TOO_FAST
-from consultations.models import Answer, Consultation, Question, Response
+from consultations.models import Answer, AnswerScale, Consultation, Question, Response
 from pcc_portal.demo import create_demo_users
 from pcc_portal.registry import bench_scenarios
 
@@ -125,6 +126,12 @@ def test_the_percentile_is_read_from_the_sorted_times():
 
 @pytest.fixture
 def live(live_server, reference_data):
+    # The 2008 scales come with a data migration, which an earlier test on a live server may
+    # have flushed away: put them back as the migration does.
+    if not AnswerScale.objects.exists():
+        from django.apps import apps
+
+        import_module("consultations.migrations.0002_answer_scales_of_2008").add_scales(apps, None)
     create_demo_users()
     demo.fill(today=timezone.localdate(), stdout=io.StringIO(), sizes={})
     return live_server.url

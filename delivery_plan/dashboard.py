@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.safestring import SafeString
+
 from engagement.models import ActivityArea
+from pcc_portal.fragments import render_each
 
 from .milestones import long_date
 from .models import Plan, RagUpdate, ReportSnapshot, Task
@@ -288,6 +291,42 @@ class Dashboard:
     @property
     def statuses(self) -> list[Definition]:
         return definitions()
+
+    @property
+    def overdue_rows(self) -> list[SafeString]:
+        return _flagged_rows(self.overdue, with_suggestion=True)
+
+    @property
+    def stale_rows(self) -> list[SafeString]:
+        return _flagged_rows(self.stale, with_suggestion=False)
+
+
+FLAGGED_ROW = "delivery_plan/staff/_flagged_row.html"
+
+
+def flagged_signature(flagged: Flagged, with_suggestion: bool) -> tuple:
+    """Every value `_flagged_row.html` reads."""
+    task, suggestion = flagged.task, flagged.suggestion
+    return (
+        task.pk,
+        task.summary,
+        tuple(lead.name for lead in task.leads.all()),
+        flagged.reason,
+        task.rag_status,
+        suggestion.status if with_suggestion and suggestion else None,
+        with_suggestion,
+    )
+
+
+def _flagged_rows(flagged: list[Flagged], *, with_suggestion: bool) -> list[SafeString]:
+    """The overdue or stale table's rows, each drawn once for what it shows (a plan of hundreds
+    of tasks flags scores of them)."""
+    return render_each(
+        FLAGGED_ROW,
+        flagged,
+        context=lambda row: {"flagged": row, "with_suggestion": with_suggestion},
+        signature=lambda row: flagged_signature(row, with_suggestion),
+    )
 
 
 def build_dashboard(plan: Plan, *, today: date) -> Dashboard:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from engagement.models import ActivityArea
 from engagement.views.access import rule_required
 
-from . import importing, rules, services
+from . import importing, report_rows, rules, services
 from .forms import AreaGridForm, ImportForm, ReportFilter
 from .models import Plan, RagUpdate, Task
 from .rag import DEFINITIONS, NOT_RATED, ORDER
@@ -41,6 +41,7 @@ class Row:
     task: Task
     suggestion: object
     may_update: bool
+    html: str = ""  # the row as the report page draws it (report_rows.draw)
 
 
 @dataclass
@@ -168,6 +169,7 @@ def report(request, pk):
     filters = ReportFilter(request.GET, queryset=tasks, request=request, plan=plan)
     valid = filters.is_valid()
     areas = _layout(filters.qs if valid else tasks.none(), request.user)
+    report_rows.draw(areas)
     return render(
         request,
         "delivery_plan/staff/report.html",

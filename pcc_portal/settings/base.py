@@ -128,7 +128,14 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for a long report's rows (pcc_portal/fragments.py) beside the public pages: the
+    # default of 300 entries would evict them as fast as they are drawn.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 # Public pages are cached for anonymous visitors and invalidated when their records change
 # (pcc_portal/public_cache.py); a page that depends on the clock ("upcoming") lags at most this.
 PUBLIC_CACHE = True

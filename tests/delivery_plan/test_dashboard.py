@@ -18,7 +18,7 @@ from tests.delivery_plan.factories import (
     PlanFactory,
     TaskFactory,
 )
-from tests.engagement.factories import ActivityAreaFactory
+from tests.engagement.factories import ActivityAreaFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -270,6 +270,36 @@ def test_the_page_shows_the_counts_changes_and_charts(
     assert "Two documents are late" in page
     assert "Quiet for months" in page
     assert "Tasks by RAG status at each quarter end" in page
+
+
+def test_the_overdue_and_stale_rows_show_each_change_on_the_next_load(client, signed_in_as, areas):
+    """Their rows are kept by what they show (pcc_portal/fragments.py)."""
+    today = timezone.localdate()
+    plan = PlanFactory(period_start=today - timedelta(days=400), period_end=today + timedelta(400))
+    lead = StaffMemberFactory(name="Glyn Brown")
+    late = task_in(plan, areas[0], summary="Newsletter late", leads=[lead])
+    rate(late, G, today - timedelta(days=5))
+    MilestoneFactory(task=late, due_on=today - timedelta(days=3), description="Issue 4")
+    quiet = task_in(plan, areas[1], summary="Quiet for months", leads=[lead])
+    rate(quiet, A, today - timedelta(days=100))
+    signed_in_as("Performance officer")
+    page = client.get(url(plan)).content.decode()
+    assert page.count("Glyn Brown") == 2
+
+    lead.name = "Glyn Edwards"
+    lead.save()
+    late.milestones.update(done_on=today)
+    rate(quiet, R, today - timedelta(days=95), comment="Later but still quiet")
+
+    page = client.get(url(plan)).content.decode()
+
+    assert "Glyn Brown" not in page
+    assert 'id="overdue-table"' not in page
+    stale_row = page[page.index(f'data-task="{quiet.pk}"') :]
+    stale_row = stale_row[: stale_row.index("</tr>")]
+    assert "Glyn Edwards" in stale_row
+    assert ">Red<" in stale_row
+    assert f"last updated on {(today - timedelta(days=95)):%-d %B %Y}" in stale_row
 
 
 @pytest.mark.parametrize("role", ["Commissioner and Deputy", "Performance officer"])

@@ -5,6 +5,7 @@ who may open it, and the plans list."""
 import re
 from datetime import datetime, time, timedelta
 from html.parser import HTMLParser
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -220,6 +221,64 @@ def test_every_row_shows_its_stale_flag_and_suggested_status_with_the_reason(
     assert "“Feedback report” was due on" in promote
     fresh = rows["Plan and promote consultation exercises"][-2]
     assert "Stale" not in fresh and "Suggested" not in fresh
+
+
+def _rows_by_summary(response) -> dict[str, list[str]]:
+    return {
+        row[-4]: row
+        for table in tables_of(response)
+        if table[0] == SEED_COLUMNS
+        for row in table[1:]
+    }
+
+
+def test_rows_drawn_before_a_change_are_never_shown_after_it(
+    client, sign_in, performance_officer, plan, lead, on_today
+):
+    """The rows are kept by what they show (pcc_portal/fragments.py): a new status, a renamed
+    lead, a milestone marked done and a task made done each show on the next load."""
+    plan, tasks = plan
+    sign_in(performance_officer)
+    before = _rows_by_summary(client.get(report_url(plan)))
+    assert "Suggested: Red" in before["Publish consultation feedback"][-2]
+
+    services.record_rag_update(
+        task=tasks["plan"],
+        status=RagStatus.RED,
+        comment="Venue lost",
+        by=performance_officer,
+        today=TODAY,
+    )
+    user, amy = lead
+    amy.name = "Amy Greenwood"
+    amy.save()
+    tasks["promote"].milestones.update(done_on=TODAY)
+    Task.objects.filter(pk=tasks["victims"].pk).update(done_on=TODAY, is_done=True)
+
+    after = _rows_by_summary(client.get(report_url(plan)))
+
+    row = after["Plan and promote consultation exercises"]
+    assert row[2] == "Amy Greenwood (AG) Glyn Brown (GB)"
+    assert row[5].startswith("Red")
+    assert "Venue lost" in row[6] and "History: 3 updates" in row[6]
+    assert "Suggested" not in after["Publish consultation feedback"][-2]
+    # Nothing else of this task changed: only its lead's new name.
+    assert after["Produce bi-monthly newsletter"][2] == "Amy Greenwood (AG) Glyn Brown (GB)"
+    (victims,) = [summary for summary in after if summary.startswith("Commission victims")]
+    assert victims == f"Commission victims services Done {TODAY:%-d %b %Y}"
+
+
+def test_a_second_load_draws_no_row_again(client, sign_in, performance_officer, plan, on_today):
+    plan, tasks = plan
+    sign_in(performance_officer)
+    client.get(report_url(plan))
+
+    drawer = mock.Mock()
+    drawer.return_value.render.side_effect = AssertionError("a row was drawn again")
+    with mock.patch("pcc_portal.fragments.get_template", drawer):
+        response = client.get(report_url(plan))
+
+    assert len(_rows_by_summary(response)) == 4
 
 
 def test_a_historic_plan_is_neither_stale_nor_suggested_about(

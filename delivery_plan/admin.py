@@ -9,6 +9,7 @@ what is asked of the rules (rules.py).
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -16,6 +17,7 @@ from engagement.admin import RecordRulesMixin
 
 from . import rules, services
 from .models import Action, Milestone, Plan, RagUpdate, ReportSnapshot, Task
+from .rag import choices_with_meanings
 
 RAG_COPY = ("rag_status", "rag_comment", "rag_updated_on", "rag_comment_is_public")
 
@@ -189,7 +191,13 @@ class RagUpdateAdmin(admin.ModelAdmin):
         user = request.user
 
         class AskingTheRules(form):
-            """The service's own refusals, as the form's errors rather than a failed page."""
+            """The service's own refusals, as the form's errors rather than a failed page; each
+            status offered with what it means, as on the staff pages."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if "status" in self.fields:
+                    self.fields["status"].choices = [*BLANK_CHOICE_DASH, *choices_with_meanings()]
 
             def clean(self):
                 data = super().clean()

@@ -34,7 +34,7 @@ from pcc_portal.models import StaffMember
 
 from . import rules, services
 from .models import COMMENT_LIMIT, Action, Milestone, Plan, RagUpdate, Task
-from .rag import ORDER, RagStatus, definition_of
+from .rag import ORDER, RagStatus, choices_with_meanings, definition_of
 from .suggestions import suggestion_for
 
 NOT_RATED = "none"
@@ -366,6 +366,8 @@ class RagUpdateInputSerializer(serializers.Serializer):
 
     status = serializers.ChoiceField(
         choices=RagStatus.choices,
+        # What each status means, as the pages show it wherever a status is chosen.
+        help_text="; ".join(f'"{key}": {meaning}' for key, meaning in choices_with_meanings()),
         error_messages={
             "required": services.CHOOSE_STATUS,
             "null": services.CHOOSE_STATUS,

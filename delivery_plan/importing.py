@@ -270,7 +270,10 @@ class LeadFinder:
         self.by_name: dict[str, list[StaffMember]] = {}
         for person in StaffMember.objects.all():
             if person.initials:
-                self.by_initials.setdefault(person.initials.upper(), []).append(person)
+                # Read as the file's are, spaces dropped: "A G" on one record and "AG" on
+                # another are two people the file's "AG" could mean.
+                initials = "".join(person.initials.split()).upper()
+                self.by_initials.setdefault(initials, []).append(person)
             self.by_name.setdefault(" ".join(person.name.split()).casefold(), []).append(person)
 
     def read(self, text: str) -> tuple[list[LeadKey], list[str]]:
@@ -639,10 +642,15 @@ def financial_year_around(day: date) -> tuple[date, date]:
 
 def describe(result: ImportResult) -> Iterable[str]:
     """What the import did, in lines for the command line or a page."""
-    yield (
-        f"Imported “{result.plan.name}”: {result.areas} activity areas, {result.actions} actions, "
-        f"{result.tasks} tasks, {result.updates} RAG statuses, {result.milestones} milestones."
+    counts = (
+        (result.areas, "activity area", "activity areas"),
+        (result.actions, "action", "actions"),
+        (result.tasks, "task", "tasks"),
+        (result.updates, "RAG status", "RAG statuses"),
+        (result.milestones, "milestone", "milestones"),
     )
+    made = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
+    yield f"Imported “{result.plan.name}”: {made}."
     if result.new_leads:
         yield "New leads added (check their names and link their user accounts in the admin):"
         for person in result.new_leads:

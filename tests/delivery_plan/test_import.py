@@ -402,7 +402,7 @@ def test_the_command_reports_every_bad_row_and_imports_nothing(reference_data, t
     path = tmp_path / "plan.csv"
     rows = [GOOD[0], ["", "", "", "", "", "A task", "", "", "", "", "", ""]]
     path.write_bytes(csv_bytes(rows))
-    with pytest.raises(CommandError, match="Nothing was imported: 1 rows have problems"):
+    with pytest.raises(CommandError, match="Nothing was imported: 1 row has problems"):
         call_command("import_delivery_plan", str(path), "--plan", "Mine", "--historic")
     err = capsys.readouterr().err
     assert "Row 3: Enter the lead" in err

@@ -82,8 +82,9 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
             self.stderr.write("The template's columns: " + ", ".join(template_headers()))
             rows = len({p.row for p in refused.problems if p.row})
+            have = "row has" if rows == 1 else "rows have"
             raise CommandError(
-                f"Nothing was imported: {rows} rows have problems" if rows else "Nothing imported"
+                f"Nothing was imported: {rows} {have} problems" if rows else "Nothing imported"
             ) from None
         for line in describe(result):
             self.stdout.write(line)

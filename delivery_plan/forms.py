@@ -136,6 +136,26 @@ class RagUpdateForm(forms.Form):
         }
 
 
+class ReviewDateForm(forms.Form):
+    """When an ongoing task is next reviewed: its reminder goes to the leads two weeks ahead."""
+
+    review_on = GovukDateField(
+        name="Date of the next review",
+        label="When is the task next reviewed?",
+        help_text="For example, 31 3 2027. Leave it empty if no review is planned",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "review")
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("review_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            Submit("set_review", "Save the review date", css_class="govuk-button--secondary"),
+        )
+
+
 class MilestoneDoneForm(forms.Form):
     """One of the task's milestones marked done today, or not done after all."""
 

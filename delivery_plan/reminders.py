@@ -3,6 +3,8 @@
 - A milestone due within 14 days goes to its task's leads, so it is met or its status changed in
   time. A lead with no account (or a closed one) cannot sign in to act on it: the performance
   officers get it for them, as they do for a task with no lead.
+- An ongoing task's review date within 14 days goes to its leads (or the performance officers
+  for them), as a milestone does.
 - A task whose status has not been updated for 90 days (stale, suggestions.py) goes to its leads
   and the performance officers, and stays offered until someone records a status.
 - A summary of each current plan goes to the office holder and deputy (the Commissioner role)
@@ -43,6 +45,7 @@ def delivery_plan_reminders(*, start: date, end: date) -> Iterator[Reminder]:
     to `end` (inclusive)."""
     officers = tuple(get_user_model().objects.holding_role(PERFORMANCE_OFFICER.name).order_by("pk"))
     yield from _milestones_due(start=start, end=end, officers=officers)
+    yield from _reviews_due(start=start, end=end, officers=officers)
     yield from _stale_tasks(end=end, officers=officers)
     yield from _monthly_summaries(start=start, end=end)
 
@@ -111,6 +114,35 @@ def _milestones_due(*, start: date, end: date, officers: tuple) -> Iterator[Remi
             recipients=recipients,
             due_on=milestone.due_on,
             title=f"Milestone due {in_words(milestone.due_on)}: {what}{_task_name(task)}",
+            url=_task_url(task),
+        )
+
+
+# --- Reviews of ongoing tasks -----------------------------------------------------------------
+
+
+def _reviews_due(*, start: date, end: date, officers: tuple) -> Iterator[Reminder]:
+    """Ongoing tasks, not done, of current plans, whose review falls from `start` to two weeks
+    after `end`: an ongoing task has a review date where another has milestones."""
+    tasks = _with_leads(
+        Task.objects.in_current_plans()
+        .filter(
+            is_ongoing=True,
+            is_done=False,
+            review_on__gte=start,
+            review_on__lte=end + DUE_NOTICE,
+        )
+        .order_by("review_on", "pk")
+    )
+    for task in tasks:
+        recipients = leads_or_officers(task, officers)
+        if not recipients:
+            continue
+        yield Reminder(
+            key=f"delivery_plan.review:{task.pk}:{task.review_on.isoformat()}",
+            recipients=recipients,
+            due_on=task.review_on,
+            title=f"Review due {in_words(task.review_on)}: {_task_name(task)}",
             url=_task_url(task),
         )
 

@@ -40,6 +40,7 @@ CHOOSE_STATUS = "Select the RAG status: red, amber or green"
 ENTER_COMMENT = "Enter a comment on the status"
 FUTURE_DATE = "The date of the status must be today or in the past"
 FUTURE_DONE = "The date it was done must be today or in the past"
+NOT_ONGOING = "Only an ongoing task has a review date: this task's milestones say when it is due"
 NOTHING_READ = "No date could be read from “{wording}”: enter the dates of the milestones"
 
 
@@ -271,11 +272,14 @@ def add_milestones_from_wording(*, task: Task, wording: str, by) -> list[Milesto
 def set_review_date(*, task: Task, review_on: date | None, by) -> Task:
     """Set the date an ongoing task is next reviewed (None to clear it).
 
-    Raises PermissionDenied as record_rag_update does.
+    Raises PermissionDenied as record_rag_update does, and ValidationError for a task that is
+    not ongoing (its milestones say when it is due).
     """
     with transaction.atomic():
         locked = _lock(task)
         _ask(by, rules.UPDATE_TASK, locked, CANNOT_UPDATE)
+        if review_on is not None and not locked.is_ongoing:
+            raise ValidationError({"review_on": NOT_ONGOING})
         locked.review_on = review_on
         locked._history_user = by
         locked.save(update_fields=["review_on", "updated_at"])

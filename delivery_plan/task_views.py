@@ -17,7 +17,7 @@ from engagement.views.access import rule_required
 
 from . import rules, services
 from .evidence import evidence_for
-from .forms import MilestoneDoneForm, RagUpdateForm
+from .forms import MilestoneDoneForm, RagUpdateForm, ReviewDateForm
 from .milestones import long_date
 from .models import RagUpdate, Task
 from .rag import DEFINITIONS, ORDER
@@ -26,6 +26,8 @@ from .suggestions import suggestion_for
 RECORDED = "RAG status recorded."
 MILESTONE_DONE = "“{milestone}” marked done."
 MILESTONE_OPEN = "“{milestone}” marked not done."
+REVIEW_SET = "Next review set for {day}."
+REVIEW_CLEARED = "Next review date removed."
 
 
 def _task(request, pk, today) -> Task:
@@ -56,13 +58,17 @@ def task_page(request, pk):
     task = _task(request, pk, today)
     may_update = request.user.has_perm(rules.UPDATE_TASK, task)
     form = RagUpdateForm(initial={"status": task.rag_status, "is_public": False})
+    review_form = ReviewDateForm(initial={"review_on": task.review_on})
     if request.method == "POST":
         if not may_update:
             raise PermissionDenied
         if "milestone" in request.POST:
             return _mark_milestone(request, task, today)
-        form = RagUpdateForm(request.POST)
-        if form.is_valid():
+        if "set_review" in request.POST:
+            review_form = ReviewDateForm(request.POST)
+            if review_form.is_valid():
+                return _set_review(request, task, review_form)
+        elif (form := RagUpdateForm(request.POST)).is_valid():
             try:
                 services.record_rag_update(task=task, by=request.user, today=today, **form.update())
             except ValidationError as error:
@@ -84,12 +90,28 @@ def task_page(request, pk):
             "suggestion": suggestion_for(task),
             "evidence": evidence_for(task, user=request.user, today=today),
             "form": form if may_update else None,
+            # An ongoing task is reviewed rather than given milestones (decision 6).
+            "review_form": review_form if may_update and task.is_ongoing else None,
             "may_update": may_update,
             "rag_key": [DEFINITIONS[key] for key in ORDER],
             "today": today,
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or review_form.errors else 200,
     )
+
+
+def _set_review(request, task: Task, form: ReviewDateForm):
+    review_on = form.cleaned_data["review_on"]
+    try:
+        services.set_review_date(task=task, review_on=review_on, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_url(task))
+    if review_on:
+        messages.success(request, REVIEW_SET.format(day=long_date(review_on)))
+    else:
+        messages.success(request, REVIEW_CLEARED)
+    return redirect(_url(task, "next-review"))
 
 
 def _mark_milestone(request, task: Task, today):

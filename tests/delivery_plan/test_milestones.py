@@ -223,6 +223,8 @@ def test_a_task_is_marked_done_and_open_again(newsletter, lead):
 
 @pytest.mark.django_db
 def test_a_review_date_for_an_ongoing_task(newsletter, lead):
+    newsletter.is_ongoing = True
+    newsletter.save()
     services.set_review_date(task=newsletter, review_on=date(2026, 9, 30), by=lead[0])
     newsletter.refresh_from_db()
     assert newsletter.review_on == date(2026, 9, 30)

@@ -113,6 +113,28 @@ def test_with_no_one_to_tell_nothing_is_offered():
 # --- Stale tasks ------------------------------------------------------------------------------
 
 
+def test_an_ongoing_tasks_review_within_two_weeks_goes_to_its_leads(lead, officers):
+    user, member = lead
+    ongoing = kept_fresh(
+        TaskFactory(leads=[member], summary="Attend parish councils", is_ongoing=True)
+    )
+    ongoing.review_on = date(2026, 6, 26)
+    ongoing.save()
+    later = kept_fresh(TaskFactory(leads=[member], is_ongoing=True))
+    later.review_on = MONDAY + timedelta(days=15)
+    later.save()
+    done = kept_fresh(TaskFactory(leads=[member], is_ongoing=True))
+    done.review_on, done.is_done, done.done_on = date(2026, 6, 20), True, MONDAY
+    done.save()
+
+    (reminder,) = reminders(kind="review")
+
+    assert reminder.key == f"delivery_plan.review:{ongoing.pk}:2026-06-26"
+    assert reminder.recipients == (user,)
+    assert reminder.title == "Review due 26 June 2026: Attend parish councils"
+    assert reminder.url == reverse("delivery_plan_staff:task", args=[ongoing.pk])
+
+
 def test_a_task_with_no_update_for_90_days_goes_to_its_leads_and_the_officers(lead, officers):
     user, member = lead
     task = TaskFactory(leads=[member], summary="Review the volunteer scheme")

@@ -285,6 +285,83 @@ def test_the_commissioner_cannot_mark_a_milestone(client, sign_in, commissioner,
     assert milestone.done_on is None
 
 
+# --- The next review of an ongoing task ---------------------------------------------------------
+
+
+def _review(day: date | None) -> dict:
+    parts = (day.day, day.month, day.year) if day else ("", "", "")
+    return {
+        "set_review": "Save the review date",
+        **{f"review-review_on_{n}": part for n, part in enumerate(parts)},
+    }
+
+
+def test_a_lead_sets_and_clears_an_ongoing_tasks_review_date(client, sign_in, lead, task):
+    task.is_ongoing = True
+    task.save()
+    sign_in(lead[0])
+    assert 'id="next-review"' in client.get(task_url(task)).content.decode()
+
+    response = client.post(task_url(task), _review(date(2026, 9, 30)))
+
+    assert response.status_code == 302
+    assert response["Location"] == task_url(task) + "#next-review"
+    task.refresh_from_db()
+    assert task.review_on == date(2026, 9, 30)
+    assert "Next review set for 30 September 2026." in client.get(task_url(task)).content.decode()
+
+    client.post(task_url(task), _review(None))
+    task.refresh_from_db()
+    assert task.review_on is None
+
+
+def test_a_review_date_that_is_not_a_date_is_summarised_and_kept(client, sign_in, lead, task):
+    task.is_ongoing = True
+    task.save()
+    sign_in(lead[0])
+
+    response = client.post(
+        task_url(task),
+        {
+            "set_review": "1",
+            "review-review_on_0": "31",
+            "review-review_on_1": "2",
+            "review-review_on_2": "2027",
+        },
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert 'value="31"' in page
+    task.refresh_from_db()
+    assert task.review_on is None
+
+
+def test_a_task_with_milestones_has_no_review_date(client, sign_in, lead, task):
+    task.is_ongoing = False
+    task.save()
+    sign_in(lead[0])
+    assert 'id="next-review"' not in client.get(task_url(task)).content.decode()
+
+    response = client.post(task_url(task), _review(date(2026, 9, 30)))
+
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.review_on is None
+    assert "Only an ongoing task has a review date" in client.get(task_url(task)).content.decode()
+
+
+def test_the_commissioner_cannot_set_a_review_date(client, sign_in, commissioner, task):
+    task.is_ongoing = True
+    task.save()
+    sign_in(commissioner)
+
+    assert client.post(task_url(task), _review(date(2026, 9, 30))).status_code == 403
+    task.refresh_from_db()
+    assert task.review_on is None
+
+
 # --- Evidence -----------------------------------------------------------------------------------
 
 

@@ -19,6 +19,15 @@ class ConsultationsConfig(AppConfig):
         registry.register_role_permissions(self.label, ROLE_PERMISSIONS)
         registry.register_named_only_permissions(self.label, NAMED_ONLY)
         registry.register_reminder_provider(self.label, consultation_reminders)
+        from .newsletter_sections import open_consultations, recent_outcomes
+
+        for section in (
+            registry.NewsletterSection(
+                "consultations", "Have your say: open consultations", 10, open_consultations
+            ),
+            registry.NewsletterSection("outcomes", "You said, we did", 20, recent_outcomes),
+        ):
+            registry.register_newsletter_section(section)
         from . import demo
 
         registry.demo_fillers.register(self.label, demo.fill)

@@ -236,3 +236,7 @@ class StandingMeetingAdmin(admin.ModelAdmin):
     list_filter = ("category",)
     search_fields = ("name", "chair", "opcc_lead", "notes")
     autocomplete_fields = ("organisation",)
+
+
+# The distribution lists, subscribers and the suppression list.
+from . import subscription_admin  # noqa: E402, F401

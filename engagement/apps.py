@@ -68,6 +68,28 @@ class EngagementConfig(AppConfig):
                 rule="engagement.open_staff_calendar",
                 order=40,
             ),
+            NavEntry("News", "engagement:news_list", "public", order=35),
+            NavEntry(
+                "News stories",
+                "engagement:staff_news_list",
+                "staff",
+                rule=rules.WRITE_NEWS_AS_STAFF,
+                order=44,
+            ),
+            NavEntry(
+                "Your news stories",
+                "engagement:ambassador_news_list",
+                "personal",
+                rule=rules.WRITE_NEWS_AS_AMBASSADOR,
+                order=20,
+            ),
+            NavEntry(
+                "Newsletters",
+                "engagement:newsletter_list",
+                "staff",
+                rule=rules.OPEN_NEWSLETTERS,
+                order=45,
+            ),
         ):
             registry.register_nav(entry)
 
@@ -120,6 +142,11 @@ class EngagementConfig(AppConfig):
             )
 
         registry.register_reminder_provider(self.label, engagement_reminders)
+        from .newsletter_sections import public_events
+
+        registry.register_newsletter_section(
+            registry.NewsletterSection("events", "Upcoming public events", 30, public_events)
+        )
         registry.reference_sections.register("activity_areas", reference_data.load_activity_areas)
         registry.reference_sections.register(
             "charter_principles", reference_data.load_charter_principles
@@ -131,6 +158,36 @@ class EngagementConfig(AppConfig):
             "standing_meetings", reference_data.load_standing_meetings
         )
         registry.reference_sections.register("groups_reached", reference_data.load_groups_reached)
+        registry.reference_sections.register(
+            "distribution_lists", reference_data.load_distribution_lists
+        )
+
+        # Distribution lists: the sign-up in the footer, the lists for staff, and a person met
+        # in the field added by an ambassador or officer.
+        from anymail.signals import tracking
+
+        from . import subscriptions
+
+        for entry in (
+            NavEntry("Get our emails", "engagement:subscribe", "footer", order=40),
+            NavEntry(
+                "Distribution lists",
+                "engagement:list_index",
+                "staff",
+                rule=rules.OPEN_DISTRIBUTION_LISTS,
+                order=60,
+            ),
+            NavEntry(
+                "Add someone to a list",
+                "engagement:field_subscribe",
+                "personal",
+                rule=rules.ADD_SUBSCRIBERS,
+                order=20,
+            ),
+        ):
+            registry.register_nav(entry)
+        # Bounces and complaints the mail provider reports join the suppression list.
+        tracking.connect(subscriptions.handle_tracking, dispatch_uid="engagement.suppressions")
         registry.reference_requirements.register(
             "activity_areas", reference_data.activity_areas_missing
         )

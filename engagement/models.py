@@ -796,3 +796,7 @@ class StandingMeeting(models.Model):
             raise ValidationError(
                 {"first_meeting_on": _("Enter the date the recurrence counts from")}
             )
+
+
+# Distribution lists, subscribers, news items and newsletters live in a module of their own.
+from .newsletter_models import *  # noqa: E402, F403

@@ -122,3 +122,28 @@ def load_groups_reached(rows: list[dict], *, update: bool) -> LoadCount:
         _, created, updated = upsert(ReachedGroup, {"name": row["name"]}, values, update=update)
         count.add(created, updated)
     return count
+
+
+def load_distribution_lists(rows: list[dict], *, update: bool) -> LoadCount:
+    """The office's standard lists (weekly and quarterly newsletters, consultations, ...): public
+    ones are offered on the sign-up page; `organisation_kind` makes every organisation of that
+    kind a member (town and parish councils)."""
+    from .models import DistributionList, Organisation
+
+    count = LoadCount()
+    for position, row in enumerate(rows, start=1):
+        kind = row.get("organisation_kind", "")
+        if kind and kind not in Organisation.Kind.values:
+            raise ValidationError(
+                f"Distribution list {row['name']!r}: unknown organisation kind {kind!r}"
+            )
+        values = {
+            "name": row["name"],
+            "description": row.get("description", ""),
+            "is_public": bool(row.get("public", False)),
+            "organisation_kind": kind,
+            "position": position,
+        }
+        _, created, updated = upsert(DistributionList, {"slug": row["slug"]}, values, update=update)
+        count.add(created, updated)
+    return count

@@ -60,5 +60,9 @@ ROLE_PERMISSIONS = {
         "engagement.view_organisation",
         "engagement.add_organisation",
         "engagement.view_event",
+        # A story for the news page, which an engagement officer approves.
+        "engagement.add_newsitem",
+        # A person met in the field, with their recorded consent (double opt-in follows).
+        "engagement.add_subscription",
     ),
 }

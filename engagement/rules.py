@@ -37,6 +37,20 @@ ADD_ORGANISATIONS = "engagement.add_organisations"
 ADD_ORGANISATION_IN_AREA = "engagement.add_organisation_in_area"
 ADD_EVENTS = "engagement.add_events"
 CHANGE_EVENT_RECORD = "engagement.change_event_record"
+# --- News items and newsletter issues ---------------------------------------------------------
+WRITE_NEWS = "engagement.write_news"
+# The menu entries of the same page: in the staff menu for staff, in an ambassador's own menu.
+WRITE_NEWS_AS_STAFF = "engagement.write_news_as_staff"
+WRITE_NEWS_AS_AMBASSADOR = "engagement.write_news_as_ambassador"
+PUBLISH_NEWS = "engagement.publish_news"
+CHANGE_NEWS_ITEM = "engagement.change_news_item"
+OPEN_NEWSLETTERS = "engagement.open_newsletters"
+COMPOSE_NEWSLETTERS = "engagement.compose_newsletters"
+SEND_NEWSLETTERS = "engagement.send_newsletters"
+# --- Distribution lists and subscribers -------------------------------------------------------
+OPEN_DISTRIBUTION_LISTS = "engagement.open_distribution_lists"
+IMPORT_LIST_CONTACTS = "engagement.import_list_contacts"
+ADD_SUBSCRIBERS = "engagement.add_subscribers"
 
 
 def holds(permission: str):
@@ -97,6 +111,21 @@ may_change_any_contact = staff_holding("engagement.change_contact")
 may_change_contact = may_change_any_contact | (is_contacts_ambassador & within_edit_window)
 may_move_issues = staff_holding("engagement.change_raisedissue")
 may_add_any_organisation = staff_holding("engagement.add_organisation")
+# Engagement officers publish news themselves and approve what others write; an ambassador (or
+# anyone else who may write) submits a story for their approval.
+may_publish_news = staff_holding("engagement.change_newsitem")
+may_write_news = may_publish_news | (
+    (is_staff | is_active_ambassador) & holds("engagement.add_newsitem")
+)
+
+
+@rules.predicate
+def is_news_authors_draft(user, item) -> bool:
+    """The person wrote the story and it is not published or waiting for approval."""
+    if item is None or not user.is_authenticated:
+        return False
+    return item.author_id == user.pk and item.status in ("draft", "rejected")
+
 
 RULES = {
     OPEN_STAFF_CONTACTS: may_see_all_contacts,
@@ -124,6 +153,21 @@ RULES = {
     # The calendar's events: the staff pages and the admin ask the same two rules.
     ADD_EVENTS: staff_holding("engagement.add_event"),
     CHANGE_EVENT_RECORD: staff_holding("engagement.change_event"),
+    # News and newsletters: the staff pages, the admin and the services ask these.
+    WRITE_NEWS: may_write_news,
+    WRITE_NEWS_AS_STAFF: is_staff & may_write_news,
+    WRITE_NEWS_AS_AMBASSADOR: ~is_staff & is_active_ambassador & may_write_news,
+    PUBLISH_NEWS: may_publish_news,
+    CHANGE_NEWS_ITEM: may_publish_news | (may_write_news & is_news_authors_draft),
+    OPEN_NEWSLETTERS: staff_holding("engagement.view_newsletter"),
+    COMPOSE_NEWSLETTERS: staff_holding("engagement.change_newsletter"),
+    SEND_NEWSLETTERS: staff_holding("engagement.change_newsletter"),
+    # Lists: staff see them and import contacts; an ambassador or officer adds a person met in
+    # the field (with that person's recorded consent, which starts the double opt-in).
+    OPEN_DISTRIBUTION_LISTS: staff_holding("engagement.view_distributionlist"),
+    IMPORT_LIST_CONTACTS: staff_holding("engagement.add_subscription"),
+    ADD_SUBSCRIBERS: staff_holding("engagement.add_subscription")
+    | (is_active_ambassador & holds("engagement.add_subscription")),
     # The raised-issue workflow's moves (workflow.py names which move asks which).
     workflow.ESCALATE: may_move_issues,
     workflow.ANSWER: may_move_issues,

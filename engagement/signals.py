@@ -7,6 +7,9 @@ next anonymous GET of a page showing that kind is rendered afresh.
 
 EVENTS = "events"  # the public calendar, an event's page and the feed (and the home page)
 CHARTER = "charter"  # the engagement charter
+NEWS = "news"  # the news page and each story's page
+NEWSLETTERS = "newsletters"  # a sent issue's web view
+LISTS = "lists"  # the sign-up page: the public lists and the policing areas
 
 
 def connect() -> None:
@@ -24,3 +27,11 @@ def connect() -> None:
     invalidate_on(User, EVENTS, ignore_fields={"last_login"}, many_to_many=False)
     for model in (CharterPrinciple, EngagementLevel, ActivityArea):
         invalidate_on(model, CHARTER)
+    from .newsletter_models import NewsItem, Newsletter
+
+    invalidate_on(NewsItem, NEWS)
+    invalidate_on(Newsletter, NEWSLETTERS, many_to_many=False)
+    from .newsletter_models import DistributionList
+
+    invalidate_on(DistributionList, LISTS, many_to_many=False)
+    invalidate_on(PolicingArea, LISTS, many_to_many=False)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import calendar, charter, contacts, coverage, events, issues
+from .views import calendar, charter, contacts, coverage, events, issues, news, newsletters
+from .views import subscriptions as lists
 
 app_name = "engagement"
 urlpatterns = [
@@ -34,4 +35,55 @@ urlpatterns = [
     path("events/<uuid:uid>.ics", events.event_ics, name="event_ics"),
     path("events.ics", calendar.public_feed, name="public_feed"),
     path("calendar/<str:key>/engagement.ics", calendar.private_feed, name="private_feed"),
+    # News and newsletter issues: public pages
+    path("news/", news.news_list, name="news_list"),
+    path("news/<slug:slug>/", news.news_item, name="news_item"),
+    path(
+        "newsletter/issues/<int:pk>/", newsletters.newsletter_web_view, name="newsletter_web_view"
+    ),
+    # News and newsletter issues: staff and ambassadors
+    path("staff/engagement/news/", news.staff_news_list, name="staff_news_list"),
+    path("ambassador/news/", news.ambassador_news_list, name="ambassador_news_list"),
+    path("staff/engagement/news/new/", news.news_item_new, name="news_item_new"),
+    path("staff/engagement/news/<int:pk>/", news.news_item_review, name="news_item_review"),
+    path("staff/engagement/news/<int:pk>/edit/", news.news_item_edit, name="news_item_edit"),
+    path("staff/engagement/newsletters/", newsletters.newsletter_list, name="newsletter_list"),
+    path("staff/engagement/newsletters/new/", newsletters.newsletter_new, name="newsletter_new"),
+    path(
+        "staff/engagement/newsletters/<int:pk>/",
+        newsletters.newsletter_detail,
+        name="newsletter_detail",
+    ),
+    *(
+        path(f"staff/engagement/newsletters/<int:pk>/{action}/", view, name=f"newsletter_{action}")
+        for action, view in (
+            ("edit", newsletters.newsletter_edit),
+            ("progress", newsletters.newsletter_progress),
+            ("preview", newsletters.newsletter_preview),
+            ("send", newsletters.newsletter_send),
+        )
+    ),
+    path(
+        "staff/engagement/newsletters/<int:pk>/preview.txt",
+        newsletters.newsletter_preview,
+        {"part": "txt"},
+        name="newsletter_preview_text",
+    ),
+    # Distribution lists: sign-up, confirmation and unsubscribe (no account needed)
+    path("newsletter/subscribe/", lists.subscribe, name="subscribe"),
+    path("newsletter/subscribe/check-your-email/", lists.subscribe_sent, name="subscribe_sent"),
+    path(
+        "newsletter/confirm/<str:token>/",
+        lists.subscription_confirm,
+        name="subscription_confirm",
+    ),
+    path("newsletter/unsubscribe/<str:token>/", lists.unsubscribe_link, name="unsubscribe"),
+    path(
+        "newsletter/future-consultations/",
+        lists.consultation_opt_in,
+        name="consultation_opt_in",
+    ),
+    path("ambassador/subscribers/new/", lists.field_subscribe, name="field_subscribe"),
+    path("staff/engagement/lists/", lists.list_index, name="list_index"),
+    path("staff/engagement/lists/<slug:slug>/import/", lists.list_import, name="list_import"),
 ]

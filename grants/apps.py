@@ -50,6 +50,11 @@ class GrantsConfig(AppConfig):
         registry.register_api("applications", api.ApplicationViewSet, basename="application")
         registry.register_api("awards", api.AwardViewSet, basename="award")
         registry.register_reminder_provider(self.label, grants_reminders)
+        from .newsletter_sections import open_grant_rounds
+
+        registry.register_newsletter_section(
+            registry.NewsletterSection("grant_rounds", "Open grant rounds", 40, open_grant_rounds)
+        )
         registry.demo_fillers.register(self.label, demo.fill)
         statements = Path(__file__).resolve().parent / "data" / "statements"
         for page, title in (("privacy", "Grants"), ("accessibility", "Grant pages")):

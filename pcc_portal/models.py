@@ -25,6 +25,7 @@ from .querysets import (
     DeviceTokenQuerySet,
     OfficeProfileManager,
     PolicingAreaQuerySet,
+    ReminderSentQuerySet,
     UserManager,
 )
 from .uploads import validate_document, validate_logo
@@ -540,6 +541,208 @@ class OutboundMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} (to {self.to_email})"
+
+
+class ReminderSent(models.Model):
+    """One reminder that went to one person in a daily digest (decision 18).
+
+    Unique on (key, recipient): a second run of the digest, or a second beat, finds the row and
+    sends nothing again. Written in the same transaction as the digest's email.
+    """
+
+    key = models.CharField(
+        _("reminder"),
+        max_length=200,
+        help_text=_("Stable across runs: the app, the kind of item, its id and its date"),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent to"),
+        on_delete=models.CASCADE,
+        related_name="reminders_sent",
+    )
+    due_on = models.DateField(_("due on"))
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    message = models.ForeignKey(
+        OutboundMessage,
+        verbose_name=_("email"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+
+    objects = ReminderSentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at", "due_on", "pk"]
+        indexes = [
+            models.Index(fields=["-sent_at"], name="remindersent_sent_idx"),
+            models.Index(fields=["recipient", "-sent_at"], name="remindersent_recipient_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "recipient"],
+                name="remindersent_once_per_person",
+                violation_error_message="This reminder has already been sent to this person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.due_on:%d %B %Y})"
+
+
+class BulkMailing(models.Model):
+    """One email to many addresses, a newsletter issue say: its subject, templates and shared
+    context, with a `BulkDelivery` row per address.
+
+    Start one with `pcc_portal.mail.services.send_bulk`, never by creating rows: the service
+    writes the deliveries in bulk and queues the batches that send them (decision 42).
+    """
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        PAUSED = "paused", _("Paused")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    subject = models.CharField(_("subject"), max_length=255)
+    template = models.CharField(
+        _("template"),
+        max_length=200,
+        help_text=_(
+            "Template base name, e.g. <app>/email/<name>: the .txt is required, the .html optional"
+        ),
+    )
+    context = models.JSONField(
+        _("context"),
+        default=dict,
+        blank=True,
+        help_text=_("JSON values only, shared by every address; each delivery adds its own"),
+    )
+    headers = models.JSONField(
+        _("extra headers"), default=dict, blank=True, help_text=_("Added to every message")
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("about (type)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_id = models.CharField(_("about (id)"), max_length=64, blank=True)
+    related = GenericForeignKey("content_type", "object_id")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SENDING
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(
+        _("next batch due"),
+        default=timezone.now,
+        help_text=_("When a batch is next due to work on it; the sweep looks for late ones"),
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk mailing")
+        verbose_name_plural = _("bulk mailings")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="bulkmailing_status_next_idx"),
+            models.Index(fields=["content_type", "object_id"], name="bulkmailing_related_idx"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    def progress(self) -> dict[str, int]:
+        """How far it has gone, in one query: sent, failed, remaining (waiting or being sent)
+        and total."""
+        counts = self.deliveries.aggregate(
+            total=models.Count("pk"),
+            sent=models.Count("pk", filter=Q(status=BulkDelivery.Status.SENT)),
+            failed=models.Count("pk", filter=Q(status=BulkDelivery.Status.FAILED)),
+        )
+        return {
+            "sent": counts["sent"],
+            "failed": counts["failed"],
+            "remaining": counts["total"] - counts["sent"] - counts["failed"],
+            "total": counts["total"],
+        }
+
+
+class BulkDelivery(models.Model):
+    """One address of a bulk mailing. Claimed (sending) before its SMTP call and marked sent
+    right after it, like an outbound email; its Message-ID is fixed when the row is written, so
+    a copy sent again after a worker dies carries the same one."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    mailing = models.ForeignKey(
+        BulkMailing,
+        verbose_name=_("mailing"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    to_email = models.EmailField(_("to"), max_length=254)
+    context = models.JSONField(
+        _("context"),
+        default=dict,
+        blank=True,
+        help_text=_("This address's own values, e.g. its unsubscribe_url"),
+    )
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, unique=True, default=new_message_id, editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk delivery")
+        verbose_name_plural = _("bulk deliveries")
+        ordering = ["pk"]
+        indexes = [
+            # A batch's claim (the mailing's next due rows), the sweep and the rate cap.
+            models.Index(
+                fields=["mailing", "status", "next_attempt_at"], name="bulkdelivery_claim_idx"
+            ),
+            models.Index(fields=["status", "claimed_at"], name="bulkdelivery_stale_idx"),
+            models.Index(fields=["claimed_at"], name="bulkdelivery_claimed_idx"),
+            models.Index(fields=["sent_at"], name="bulkdelivery_sent_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "to_email"],
+                name="bulkdelivery_once_per_address",
+                violation_error_message="This mailing already goes to this address",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="bulkdelivery_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(claimed_at__isnull=False),
+                name="bulkdelivery_sending_has_claim",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mailing} (to {self.to_email})"
 
 
 def decision_report_path(decision, filename: str) -> str:

@@ -93,3 +93,13 @@ class DecisionQuerySet(models.QuerySet):
                 Q(title__icontains=word) | Q(summary__icontains=word) | Q(reference__icontains=word)
             )
         return found
+
+
+class ReminderSentQuerySet(models.QuerySet):
+    def keys_sent_to(self, person, keys) -> set[str]:
+        """Which of these reminder keys this person has already been sent."""
+        return set(self.filter(recipient=person, key__in=list(keys)).values_list("key", flat=True))
+
+    def for_list(self):
+        """Newest first, with the person and the email, for the staff page: one query a page."""
+        return self.select_related("recipient", "message").order_by("-sent_at", "due_on", "pk")

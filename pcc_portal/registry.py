@@ -4,7 +4,7 @@
 One look at an app's `apps.py` shows everything it plugs in: what its roles may do, its menu
 entries, where each role lands after signing in, its home-page sections, its API viewsets, its
 parts of the privacy notice and accessibility statement, its reference-data sections, its demo
-filler and its reminder provider.
+filler, its reminder provider and its newsletter sections.
 
 Registering twice under the same key replaces the first entry, so a `ready()` that runs again
 (as it may in tests) adds nothing twice.
@@ -152,6 +152,10 @@ class HomeSection:
 
     Either `items(*, now) -> list[OpenItem]` with an `empty` sentence for when there are none, or
     a `template` to include as the section's body.
+
+    A `personal` section is the signed-in person's own (their upcoming work): it is shown only
+    to someone signed in, whose pages are never cached, and its items are
+    `items(*, now, user) -> list[OpenItem]`.
     """
 
     key: str
@@ -160,6 +164,7 @@ class HomeSection:
     items: Callable | None = None
     empty: str = ""
     template: str | None = None
+    personal: bool = False
 
 
 home_sections = Registry()
@@ -168,6 +173,8 @@ home_sections = Registry()
 def register_home_section(section: HomeSection) -> HomeSection:
     if (section.items is None) == (section.template is None):
         raise ImproperlyConfigured(f"Home section {section.key!r} needs items or a template")
+    if section.personal and section.items is None:
+        raise ImproperlyConfigured(f"Personal home section {section.key!r} needs items")
     return home_sections.register(section.key, section)
 
 
@@ -252,6 +259,45 @@ def due_reminders(*, start: date, end: date) -> list[Reminder]:
         for reminder in provider(start=start, end=end)
     ]
     return sorted(reminders, key=lambda r: (r.due_on, r.key))
+
+
+# --- Newsletter sections (decision 19) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionItem:
+    """One entry of a newsletter section. `url` is a path on the portal (the newsletter makes
+    it absolute); `when` is the entry's date in words ("Closes at 11:59pm on Monday 18 January
+    2027"), or empty."""
+
+    title: str
+    summary: str
+    url: str
+    when: str = ""
+
+
+@dataclass(frozen=True)
+class NewsletterSection:
+    """What an app offers a newsletter issue: `items(start, end)` returns the entries for the
+    issue covering the days from `start` to `end` (events in those days, consultations open then,
+    outcomes published since `start`...). The office picks which sections an issue includes."""
+
+    key: str
+    title: str
+    order: int
+    items: Callable[[date, date], list[SectionItem]]
+
+
+newsletter_section_registry = Registry()
+
+
+def register_newsletter_section(section: NewsletterSection) -> NewsletterSection:
+    return newsletter_section_registry.register(section.key, section)
+
+
+def newsletter_sections() -> list[NewsletterSection]:
+    """Every registered section, in the order an issue shows them."""
+    return sorted(newsletter_section_registry.values(), key=lambda s: (s.order, s.title))
 
 
 # --- The benchmark (`make bench`, pcc_portal/bench/run.py) --------------------------------------

@@ -62,7 +62,10 @@ GRANT_ASSESSOR = Role(
 PERFORMANCE_OFFICER = Role(
     "Performance officer",
     "Keeps the Police and Crime Plan's aims and objectives and reports on the delivery plan.",
-    REFERENCE + edit("pcc_portal.aim", "pcc_portal.objective", "pcc_portal.successmeasure"),
+    REFERENCE
+    + edit("pcc_portal.aim", "pcc_portal.objective", "pcc_portal.successmeasure")
+    # Whether a task's lead was reminded of a milestone.
+    + ("pcc_portal.view_remindersent",),
     staff=True,
 )
 STAFF_OFFICER = Role(
@@ -76,14 +79,20 @@ STAFF_OFFICER = Role(
         "pcc_portal.sitepage",
         "pcc_portal.decision",
     )
-    + ("pcc_portal.change_officeprofile", "pcc_portal.view_decision"),
+    + ("pcc_portal.change_officeprofile", "pcc_portal.view_decision")
+    + ("pcc_portal.view_remindersent",),
     staff=True,
 )
 COMMISSIONER = Role(
     "Commissioner and Deputy",
     "See everything, record decisions on grants and outcomes, change nothing else.",
-    # Other people's emails and device tokens are the administrator's business only.
-    ("pcc_portal.view_*", "!pcc_portal.view_outboundmessage", "!pcc_portal.view_devicetoken"),
+    # Other people's emails, reminders and device tokens are the administrator's business only.
+    (
+        "pcc_portal.view_*",
+        "!pcc_portal.view_outboundmessage",
+        "!pcc_portal.view_remindersent",
+        "!pcc_portal.view_devicetoken",
+    ),
     staff=True,
 )
 AMBASSADOR = Role(

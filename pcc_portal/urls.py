@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from two_factor.urls import urlpatterns as two_factor_urls
 
-from . import media, views
+from . import media, staff_views, views
 from .api_urls import router
 
 app_urls = (
@@ -52,6 +52,7 @@ app_urls = (
             name="password_change_done",
         ),
         path("office-theme.css", views.office_theme, name="office_theme"),
+        path("staff/reminders/", staff_views.reminders_sent, name="reminders_sent"),
     ],
     "pcc_portal",
 )
@@ -85,6 +86,10 @@ if settings.MEDIA_URL.startswith("/"):
     urlpatterns.append(
         path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_upload, name="media")
     )
+
+# The mail provider's tracking webhooks, when one is configured (settings: ANYMAIL_ESP).
+if "anymail" in settings.INSTALLED_APPS:
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 # Errors are pages of the portal (pcc_portal/errors.py).
 handler400 = "pcc_portal.errors.bad_request"

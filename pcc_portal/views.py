@@ -33,19 +33,31 @@ from .services import issue_device_token, revoke_device_token
 
 @cached_for_visitors(ANY)
 def home(request):
-    """What is open now: each app's sections, in their order. The same for every visitor."""
+    """What is open now: each app's sections, in their order. The same for every visitor; a
+    signed-in person (never cached) also sees the personal sections, their own upcoming work."""
     now = timezone.now()
+    signed_in = request.user.is_authenticated
     sections = [
         {
             "key": section.key,
             "title": section.title,
             "template": section.template,
-            "items": section.items(now=now) if section.items else [],
+            "items": _section_items(section, now=now, user=request.user),
             "empty": section.empty,
+            "personal": section.personal,
         }
         for section in sorted(home_sections.values(), key=lambda s: (s.order, s.key))
+        if signed_in or not section.personal
     ]
     return render(request, "pcc_portal/home.html", {"sections": sections})
+
+
+def _section_items(section, *, now, user) -> list:
+    if section.items is None:
+        return []
+    if section.personal:
+        return section.items(now=now, user=user)
+    return section.items(now=now)
 
 
 @cached_for_visitors(PAGES)

@@ -13,6 +13,7 @@ from pcc_portal.roles import ROLES
 from tests.consultations.factories import QuestionFactory
 from tests.delivery_plan.factories import TaskFactory
 from tests.engagement.factories import AmbassadorFactory, ContactFactory, EventFactory
+from tests.engagement.news_factories import NewsItemFactory, NewsletterFactory
 from tests.grants.factories import ApplicationFactory, every_grants_record, submitted
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +65,16 @@ def records(reference_data):
     delivery_plan = delivery_task.action.plan_id
     # A report issued from it, for the pages that read a report as it was issued.
     delivery_report = delivery_task.action.plan.snapshots.create(title="Quarterly report").pk
+    # A story and a draft newsletter issue, for the news and newsletter pages.
+    news_item = NewsItemFactory().pk
+    newsletter = NewsletterFactory().pk
     return {
         "pk": {
+            **{f"engagement:news_item_{name}": news_item for name in ("review", "edit")},
+            **{
+                f"engagement:newsletter_{name}": newsletter
+                for name in ("detail", "edit", "progress", "preview", "preview_text", "send")
+            },
             "engagement:issue_detail": issue.pk,
             "engagement:event_change": event.pk,
             **{f"grants_staff:{name}": application.pk for name in grant_pages},
@@ -118,6 +127,8 @@ def records(reference_data):
             },
             "consultations_staff:preview": {"pk": consultation},
             "consultations_staff:measure_trend": {"slug": slugify(measure.measure_name)},
+            # A standard list of the reference data.
+            "engagement:list_import": {"slug": "town-and-parish-councils"},
             "delivery_plan_staff:grid": {
                 "pk": delivery_plan,
                 "number": delivery_task.action.activity_area.number,

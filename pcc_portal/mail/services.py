@@ -20,7 +20,11 @@ profile's email, under the office's name; `DEFAULT_FROM_EMAIL` until one is ente
 is made one line here, so a caller may build it from someone's text.
 
 `EMAIL_RATE_PER_MINUTE` caps all of it, across every worker: a send is held back while the
-database shows that many send attempts in the last minute.
+database shows that many send attempts in the last minute, single and bulk together.
+
+Bulk mail (a newsletter to thousands, decision 42) is `send_bulk`, in `bulk.py` and exported
+here: a delivery row per address, sent in batches over one SMTP connection on a queue of its
+own, leaving part of the cap to single mail, which goes first.
 """
 
 import json
@@ -38,13 +42,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import connection, models, transaction
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce
 from django.template import Context, TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 from django.utils import dateformat, timezone
 
-from ..models import OfficeProfile, OutboundMessage
+from ..models import BulkDelivery, OfficeProfile, OutboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -362,22 +366,35 @@ def _seconds_until_a_free_slot(message: OutboundMessage, now: datetime) -> float
     if cap <= 0:
         return 0
     _take_rate_lock()
-    since = now - RATE_WINDOW
-    # A send attempt started (claimed) or finished (sent) in the last minute uses a slot, so
-    # messages being sent right now by other workers count too.
-    recent = OutboundMessage.objects.filter(Q(claimed_at__gt=since) | Q(sent_at__gt=since))
-    if recent.count() < cap:
+    used, oldest = slots_used(now)
+    if used < cap:
         return 0
     # Wait for this message's turn rather than polling each second: the next slot frees when the
     # oldest attempt in the window leaves it, and the rows queued before this one go first, at
     # `cap` a minute. A few seconds of jitter stop the deferred tasks all waking together.
-    oldest = recent.aggregate(first=Min(Coalesce("sent_at", "claimed_at")))["first"]
     frees_in = max((oldest + RATE_WINDOW - now).total_seconds(), 1)
     ahead = OutboundMessage.objects.filter(
         status=OutboundMessage.Status.PENDING, pk__lt=message.pk
     ).count()
     turn = RATE_WINDOW.total_seconds() * (ahead // cap)
     return frees_in + turn + random.uniform(0, 5)  # noqa: S311 (spreading, not secrets)
+
+
+def slots_used(now: datetime) -> tuple[int, datetime | None]:
+    """The rate cap's count at `now`: send attempts, single and bulk, started (claimed) or
+    finished (sent) in the last minute, so messages being sent right now by other workers count
+    too; and when the oldest of them took its slot (None when there are none). Call under the
+    rate lock to act on it."""
+    since = now - RATE_WINDOW
+    used, oldest = 0, None
+    for model in (OutboundMessage, BulkDelivery):
+        found = model.objects.filter(Q(claimed_at__gt=since) | Q(sent_at__gt=since)).aggregate(
+            count=Count("pk"), first=Min(Coalesce("sent_at", "claimed_at"))
+        )
+        used += found["count"]
+        if found["first"] is not None and (oldest is None or found["first"] < oldest):
+            oldest = found["first"]
+    return used, oldest
 
 
 def _take_rate_lock() -> None:
@@ -422,3 +439,18 @@ def _mark_failed(message: OutboundMessage, error: str) -> None:
 
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
+
+
+# The bulk verbs live in bulk.py, which builds on this module; they are named here too, so that
+# every app sends through `pcc_portal.mail.services`.
+BULK_NAMES = frozenset(
+    {"BulkRecipient", "send_bulk", "pause_mailing", "resume_mailing", "cancel_mailing"}
+)
+
+
+def __getattr__(name: str):
+    if name in BULK_NAMES:
+        from . import bulk
+
+        return getattr(bulk, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -173,6 +173,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Bulk mail (newsletters) has a queue of its own, so that its batches never stand in front of
+# mail to one person; every worker should take both queues ("-Q celery,bulk"), or a worker of
+# its own takes "bulk".
+CELERY_TASK_ROUTES = {"pcc_portal.tasks.send_mailing_batch": {"queue": "bulk"}}
 
 # --- Email ----------------------------------------------------------------------------------
 # EMAIL_BACKEND set on purpose (a console or in-memory backend, say) is honoured as it is.
@@ -197,6 +201,15 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_RATE_PER_MINUTE = env.int("EMAIL_RATE_PER_MINUTE", default=120)
+# Batches of one bulk mailing sent side by side, each over its own SMTP connection.
+BULK_EMAIL_SENDERS = env.int("BULK_EMAIL_SENDERS", default=2)
+# A mail provider's tracking webhooks (django-anymail): with ANYMAIL_ESP set (for example
+# "amazon_ses", "mailgun", "postmark", "sendgrid") its bounce and complaint reports, posted to
+# /anymail/<esp>/tracking/ with the shared secret, put the address on the suppression list.
+ANYMAIL_ESP = env.str("ANYMAIL_ESP", default="")
+if ANYMAIL_ESP:
+    INSTALLED_APPS.append("anymail")
+    ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET")}
 
 # --- Users, sign-in and sessions ------------------------------------------------------------
 AUTH_USER_MODEL = "pcc_portal.User"

@@ -146,7 +146,7 @@ def test_the_model_refuses_a_contact_dated_before_2000(ambassador):
 
 
 # Written by the portal itself, never typed by a person.
-SYSTEM_TEXT = {"pcc_portal.OutboundMessage.last_error"}
+SYSTEM_TEXT = {"pcc_portal.OutboundMessage.last_error", "pcc_portal.BulkDelivery.last_error"}
 
 
 def test_the_model_limits_every_free_text_field():

@@ -25,7 +25,7 @@ from engagement.models import WorkPlanReview
 from engagement.services import move_issue
 from engagement.workflow import IssueStatus
 from pcc_portal.calendar_feeds import issue_calendar_feed
-from pcc_portal.mail.services import send_email
+from pcc_portal.mail.services import BulkRecipient, send_bulk, send_email
 from pcc_portal.models import Decision
 from pcc_portal.services import issue_device_token
 from tests.consultations.factories import ConsultationFactory, OptionFactory, confidence_question
@@ -77,6 +77,17 @@ def one_of_each(reference_data, administrator):
     EventFactory(ambassadors=[contact.ambassador], officers=[StaffMemberFactory()])
     issue = RaisedIssueFactory(contact=contact)
     move_issue(issue=issue, to=IssueStatus.RAISED, by=administrator, note="Sent to the force")
+    # A subscriber waiting to confirm, and an address on the suppression list.
+    from engagement.models import DistributionList
+    from engagement.subscriptions import request_subscription, suppress
+
+    request_subscription(
+        email="reader@example.org",
+        lists=DistributionList.objects.public()[:1],
+        method="web_form",
+        wording="Send me the weekly newsletter.",
+    )
+    suppress(email="bounced@example.org", reason="bounced", source="Mail provider")
     # A consultation with a question on a shipped scale and a choice question.
     consultation = ConsultationFactory(owner=administrator)
     confidence_question(consultation)
@@ -114,6 +125,12 @@ def one_of_each(reference_data, administrator):
         template="engagement/email/issue_answered",
         context={"issue": issue.pk},
         related=issue,
+    )
+    send_bulk(
+        subject="Community newsletter",
+        template="engagement/email/issue_answered",
+        context={"issue": issue.pk},
+        recipients=[BulkRecipient("someone@example.org"), BulkRecipient("not an address")],
     )
     # Other apps' records: second factors, sign-in attempts and scheduled tasks.
     StaticDevice.objects.create(user=administrator, name="Backup codes")

@@ -16,7 +16,9 @@ def test_healthz_is_503_when_the_broker_cannot_be_reached(client, monkeypatch):
     # A broker on a port nothing listens on: the real connection attempt fails.
     from celery import Celery
 
-    monkeypatch.setattr(health, "celery_app", Celery("unreachable", broker="redis://127.0.0.1:9/0"))
+    # Not made the current app: the tasks the later tests queue must keep the portal's broker.
+    unreachable = Celery("unreachable", broker="redis://127.0.0.1:9/0", set_as_current=False)
+    monkeypatch.setattr(health, "celery_app", unreachable)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"] == "unavailable"

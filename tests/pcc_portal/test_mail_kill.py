@@ -1,7 +1,8 @@
 """Decision 15's kill test: a 1,000-recipient send through a real Celery worker into a local SMTP
 sink, the worker killed (SIGKILL, its whole process group) three times along the way and started
 again each time. Every recipient must get the email, and the copies beyond one each must number no
-more than the kills.
+more than the kills. It runs twice: 1,000 single emails (`send_email`, a task each) and one bulk
+mailing to 1,000 addresses (`send_bulk`, batches over one SMTP connection, decision 42).
 
 Each kill lands at the one moment that makes a duplicate: the sink has recorded the message and
 holds back its "250 OK", so the row stays "sending" although the email has gone. Kills at other
@@ -11,7 +12,9 @@ its task unacknowledged, which the sweep queues again only five minutes past due
 test of this length.
 
 How a stranded row comes back: in production through the sweep (`sweep_outbound_messages`, every
-five minutes), once its claim is older than CELERY_TASK_TIME_LIMIT plus a minute. The task the
+five minutes), once its claim is older than CELERY_TASK_TIME_LIMIT plus a minute; for a bulk
+mailing the sweep also queues a batch for it, since the killed batch took its rows' task with it
+(the rest of the claimed chunk comes back too, sent once, having never gone). The task the
 killed worker held also returns from Redis when the broker's visibility timeout runs out, but that
 is six times the time limit, an hour in production, so the sweep is the path relied on. Here the
 worker and the test use a 10-second time limit (claims stale after 70 s, the real rule), the
@@ -39,8 +42,8 @@ from django.conf import settings as django_settings
 from django.db import connection, transaction
 
 from pcc_portal.celery import app
-from pcc_portal.mail.services import send_email
-from pcc_portal.models import OfficeProfile, OutboundMessage
+from pcc_portal.mail.services import BulkRecipient, send_bulk, send_email
+from pcc_portal.models import BulkDelivery, OfficeProfile, OutboundMessage
 from pcc_portal.tasks import sweep_outbound_messages
 from tests.pcc_portal.smtp_sink import HOST, SMTPSink
 
@@ -76,14 +79,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {{"visibility_timeout": {visibility}}}
 '''
 
 
+# The rows each kind of send writes: one outbound email per recipient, or one bulk delivery.
+ROWS = {"single": OutboundMessage, "bulk": BulkDelivery}
+
+
 @pytest.mark.timeout(WITHIN + 120)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_killed_workers_lose_no_email_and_send_at_most_one_copy_too_many_each(tmp_path, settings):
+@pytest.mark.parametrize("kind", ["single", "bulk"])
+def test_killed_workers_lose_no_email_and_send_at_most_one_copy_too_many_each(
+    tmp_path, settings, kind
+):
+    rows_of = ROWS[kind]
     templates = _write_templates(tmp_path / "templates")
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [templates, *settings.TEMPLATES[0]["DIRS"]]}
     ]
     settings.CELERY_TASK_TIME_LIMIT = TIME_LIMIT  # the sweep's idea of stale, as the worker's
+    # Batches side by side (one at a time on the one worker process): a kill stops one of them.
+    settings.BULK_EMAIL_SENDERS = 4
     (tmp_path / "mail_kill_settings.py").write_text(
         WORKER_SETTINGS.format(
             templates=str(templates), queue=QUEUE, visibility=VISIBILITY_TIMEOUT
@@ -102,20 +115,14 @@ def test_killed_workers_lose_no_email_and_send_at_most_one_copy_too_many_each(tm
     try:
         with SMTPSink(hold_at=KILL_AT) as sink:
             with transaction.atomic():
-                for number in range(RECIPIENTS):
-                    send_email(
-                        to=f"resident{number:04d}@example.org",
-                        subject="Community newsletter, issue 7",
-                        template=TEMPLATE,
-                        context={"name": f"Resident {number}", "issue": 7},
-                    )
-            # Committed: 1,000 deliveries are queued.
+                _send(kind)
+            # Committed: 1,000 deliveries (or the mailing's batches) are queued.
             started = time.monotonic()
             deadline = started + WITHIN
             env = _worker_env(tmp_path, sink.port)
             worker = _start_worker(env, tmp_path, 1)
             for threshold in KILL_AT:
-                message_id = _wait_for_hold(sink, worker, deadline, threshold, tmp_path)
+                message_id = _wait_for_hold(sink, worker, deadline, threshold, tmp_path, rows_of)
                 _kill(worker)
                 kills += 1
                 held.append(message_id)
@@ -124,8 +131,8 @@ def test_killed_workers_lose_no_email_and_send_at_most_one_copy_too_many_each(tm
             # Beat's sweep, every few seconds instead of five minutes: the only way back for the
             # rows the kills left "sending" (the broker's visibility timeout is an hour).
             last_sweep = 0.0
-            while OutboundMessage.objects.exclude(status=Status.SENT).exists():
-                _check(worker, deadline, "every message to be sent", sink, tmp_path)
+            while rows_of.objects.exclude(status=Status.SENT).exists():
+                _check(worker, deadline, "every message to be sent", sink, tmp_path, rows_of)
                 if time.monotonic() - last_sweep >= SWEEP_EVERY:
                     requeued += sweep_outbound_messages()
                     last_sweep = time.monotonic()
@@ -140,18 +147,16 @@ def test_killed_workers_lose_no_email_and_send_at_most_one_copy_too_many_each(tm
         _clear_queue()
         app.conf.update(task_routes=routes, task_always_eager=eager)
 
-    rows = dict(OutboundMessage.objects.values_list("message_id", "to_email"))
+    rows = dict(rows_of.objects.values_list("message_id", "to_email"))
     copies = Counter(message.message_id for message in received)
     duplicates = len(received) - RECIPIENTS
     print(
-        f"\nmail kill test: {kills} kills, {len(received)} messages received for {RECIPIENTS} "
-        f"recipients, {len(copies)} unique Message-IDs, {duplicates} duplicates, "
+        f"\nmail kill test ({kind}): {kills} kills, {len(received)} messages received for "
+        f"{RECIPIENTS} recipients, {len(copies)} unique Message-IDs, {duplicates} duplicates, "
         f"{requeued} requeued by the sweep, {unacknowledged} tasks left unacknowledged by "
         f"killed workers, {seconds:.1f} s"
     )
-    assert Counter(OutboundMessage.objects.values_list("status", flat=True)) == {
-        Status.SENT: RECIPIENTS
-    }
+    assert Counter(rows_of.objects.values_list("status", flat=True)) == {Status.SENT: RECIPIENTS}
     assert len(rows) == RECIPIENTS
     assert set(copies) == set(rows), "some recipient did not get the email"
     assert {(message.message_id, message.recipients) for message in received} == {
@@ -164,6 +169,31 @@ def test_killed_workers_lose_no_email_and_send_at_most_one_copy_too_many_each(tm
     for message in received:
         number = int(message.recipients[0].removeprefix("resident").partition("@")[0])
         assert f"Dear Resident {number},".encode() in message.raw
+
+
+def _send(kind: str) -> None:
+    if kind == "single":
+        for number in range(RECIPIENTS):
+            send_email(
+                to=f"resident{number:04d}@example.org",
+                subject="Community newsletter, issue 7",
+                template=TEMPLATE,
+                context={"name": f"Resident {number}", "issue": 7},
+            )
+    else:
+        send_bulk(
+            subject="Community newsletter, issue 7",
+            template=TEMPLATE,
+            context={"issue": 7},
+            recipients=[
+                BulkRecipient(
+                    f"resident{number:04d}@example.org",
+                    {"name": f"Resident {number}"},
+                    f"https://portal.example.org/newsletter/unsubscribe/{number}/",
+                )
+                for number in range(RECIPIENTS)
+            ],
+        )
 
 
 def _write_templates(folder: Path) -> Path:
@@ -241,15 +271,21 @@ def _start_worker(env: dict[str, str], tmp_path: Path, number: int) -> subproces
         )
 
 
-def _wait_for_hold(sink: SMTPSink, worker, deadline: float, threshold: int, logs: Path) -> str:
+def _wait_for_hold(
+    sink: SMTPSink, worker, deadline: float, threshold: int, logs: Path, rows_of
+) -> str:
     while True:
-        _check(worker, deadline, f"the sink to receive its {threshold}th message", sink, logs)
+        _check(
+            worker, deadline, f"the sink to receive its {threshold}th message", sink, logs, rows_of
+        )
         message_id = sink.wait_for_hold(timeout=0.5)
         if message_id is not None:
             return message_id
 
 
-def _check(worker, deadline: float, waiting_for: str, sink: SMTPSink, logs: Path) -> None:
+def _check(
+    worker, deadline: float, waiting_for: str, sink: SMTPSink, logs: Path, rows_of=OutboundMessage
+) -> None:
     """Fail, with what the sink and the rows show and the worker's last words, if the worker has
     died by itself or time is up."""
     if worker.poll() is not None:
@@ -258,7 +294,7 @@ def _check(worker, deadline: float, waiting_for: str, sink: SMTPSink, logs: Path
         problem = f"gave up after {WITHIN} s waiting for {waiting_for}"
     else:
         return
-    statuses = dict(Counter(OutboundMessage.objects.values_list("status", flat=True)))
+    statuses = dict(Counter(rows_of.objects.values_list("status", flat=True)))
     tails = "\n".join(
         f"--- {log.name}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-20:])
         for log in sorted(logs.glob("worker-*.log"))

@@ -86,11 +86,12 @@ STAFF_OFFICER = Role(
 COMMISSIONER = Role(
     "Commissioner and Deputy",
     "See everything, record decisions on grants and outcomes, change nothing else.",
-    # Other people's emails, reminders and device tokens are the administrator's business only.
+    # Other people's emails (one by one or a newsletter's), reminders and device tokens are the administrator's business only.
     (
         "pcc_portal.view_*",
         "!pcc_portal.view_outboundmessage",
         "!pcc_portal.view_remindersent",
+        "!pcc_portal.view_bulkdelivery",
         "!pcc_portal.view_devicetoken",
     ),
     staff=True,

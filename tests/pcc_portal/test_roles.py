@@ -114,3 +114,20 @@ def test_roles_decide_staff_status(make_user):
     set_roles(user=user, roles=[AP])
     user.refresh_from_db()
     assert user.is_staff is False
+
+
+@pytest.mark.parametrize(
+    "permission",
+    [
+        "pcc_portal.view_outboundmessage",
+        "pcc_portal.view_bulkdelivery",
+        "pcc_portal.view_remindersent",
+        "pcc_portal.view_devicetoken",
+    ],
+)
+def test_the_commissioner_sees_everything_but_other_peoples_mail_and_tokens(make_user, permission):
+    commissioner = make_user(CD)
+
+    assert not commissioner.has_perm(permission)
+    assert commissioner.has_perm("pcc_portal.view_bulkmailing")
+    assert make_user(A).has_perm(permission)

@@ -61,6 +61,29 @@ SCHEDULE_IN_FUTURE = "The time to send must be in the future"
 UNKNOWN_SECTION = "Select sections from the list"
 NOT_SCHEDULED = "This issue is not scheduled"
 
+# The moves an issue's status may make; each verb below checks its move against this table on
+# the locked row. A sending issue becomes sent when its mailing has no delivery left (`progress`).
+MOVES: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.SCHEDULED, Status.SENDING}),
+    Status.SCHEDULED: frozenset({Status.SCHEDULED, Status.DRAFT, Status.SENDING}),
+    Status.SENDING: frozenset({Status.PAUSED, Status.SENT}),
+    Status.PAUSED: frozenset({Status.SENDING}),
+    Status.SENT: frozenset(),
+}
+
+
+def may_move(newsletter: Newsletter, to: str) -> bool:
+    return to in MOVES.get(newsletter.status, frozenset())
+
+
+def _locked_for(newsletter: Newsletter, to: str, refusal: str) -> Newsletter:
+    """The issue's row, locked for the rest of the transaction, once its status may move to
+    `to`; ValidationError(refusal) otherwise."""
+    locked = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+    if not may_move(locked, to):
+        raise ValidationError(refusal)
+    return locked
+
 
 # --- What an issue holds ----------------------------------------------------------------------
 
@@ -272,9 +295,7 @@ def send_issue(*, newsletter: Newsletter, by: User | None) -> Newsletter:
     if by is not None and not by.has_perm(rules.SEND_NEWSLETTERS):
         raise PermissionDenied(CANNOT_SEND)
     with transaction.atomic():
-        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
-        if newsletter.status not in (Status.DRAFT, Status.SCHEDULED):
-            raise ValidationError(NOT_A_DRAFT)
+        newsletter = _locked_for(newsletter, Status.SENDING, NOT_A_DRAFT)
         now = timezone.now()
         newsletter.sent_at = now  # dates the issue: its content is assembled for today
         content = assemble(newsletter, now=now)
@@ -301,9 +322,7 @@ def schedule_issue(*, newsletter: Newsletter, when: datetime, by: User) -> Newsl
     if when <= timezone.now():
         raise ValidationError({"when": SCHEDULE_IN_FUTURE})
     with transaction.atomic():
-        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
-        if newsletter.status not in (Status.DRAFT, Status.SCHEDULED):
-            raise ValidationError(NOT_A_DRAFT)
+        newsletter = _locked_for(newsletter, Status.SCHEDULED, NOT_A_DRAFT)
         if not newsletter.lists.exists():
             raise ValidationError(NO_LISTS)
         newsletter.status, newsletter.scheduled_for = Status.SCHEDULED, when
@@ -317,7 +336,8 @@ def unschedule_issue(*, newsletter: Newsletter, by: User) -> Newsletter:
         raise PermissionDenied(CANNOT_SEND)
     with transaction.atomic():
         newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
-        if newsletter.status != Status.SCHEDULED:
+        # A draft may not "move" to draft: only a scheduled issue is unscheduled.
+        if newsletter.status != Status.SCHEDULED or not may_move(newsletter, Status.DRAFT):
             raise ValidationError(NOT_SCHEDULED)
         newsletter.status, newsletter.scheduled_for = Status.DRAFT, None
         newsletter.save(update_fields=["status", "scheduled_for"])
@@ -346,8 +366,8 @@ def pause_issue(*, newsletter: Newsletter, by: User) -> Newsletter:
     if not by.has_perm(rules.SEND_NEWSLETTERS):
         raise PermissionDenied(CANNOT_SEND)
     with transaction.atomic():
-        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
-        if newsletter.status != Status.SENDING or newsletter.mailing is None:
+        newsletter = _locked_for(newsletter, Status.PAUSED, NOT_SENDING)
+        if newsletter.mailing is None:
             raise ValidationError(NOT_SENDING)
         mail.pause_mailing(newsletter.mailing)
         newsletter.status = Status.PAUSED
@@ -359,7 +379,7 @@ def resume_issue(*, newsletter: Newsletter, by: User) -> Newsletter:
     if not by.has_perm(rules.SEND_NEWSLETTERS):
         raise PermissionDenied(CANNOT_SEND)
     with transaction.atomic():
-        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+        newsletter = _locked_for(newsletter, Status.SENDING, NOT_PAUSED)
         if newsletter.status != Status.PAUSED or newsletter.mailing is None:
             raise ValidationError(NOT_PAUSED)
         mail.resume_mailing(newsletter.mailing)

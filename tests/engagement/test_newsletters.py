@@ -324,6 +324,43 @@ def test_sending_is_paused_and_resumed(two_lists, engagement_officer):
     assert BulkMailing.objects.get().status == BulkMailing.Status.SENDING
 
 
+def test_the_moves_table_allows_only_the_issues_own_course():
+    S = Newsletter.Status
+    allowed = {(start, to) for start, targets in newsletters.MOVES.items() for to in targets}
+    assert allowed == {
+        (S.DRAFT, S.SCHEDULED),
+        (S.DRAFT, S.SENDING),
+        (S.SCHEDULED, S.SCHEDULED),
+        (S.SCHEDULED, S.DRAFT),
+        (S.SCHEDULED, S.SENDING),
+        (S.SENDING, S.PAUSED),
+        (S.SENDING, S.SENT),
+        (S.PAUSED, S.SENDING),
+    }
+    assert set(newsletters.MOVES) == set(S)
+
+
+def test_illegal_moves_are_refused_with_a_clear_message(two_lists, engagement_officer):
+    draft = NewsletterFactory(lists=[two_lists[0]])
+    with pytest.raises(ValidationError, match="Only an issue that is sending can be paused"):
+        newsletters.pause_issue(newsletter=draft, by=engagement_officer)
+    with pytest.raises(ValidationError, match="Only a paused issue can be resumed"):
+        newsletters.resume_issue(newsletter=draft, by=engagement_officer)
+    with pytest.raises(ValidationError, match="not scheduled"):
+        newsletters.unschedule_issue(newsletter=draft, by=engagement_officer)
+
+    sending = newsletters.send_issue(newsletter=draft, by=engagement_officer)
+    with pytest.raises(ValidationError, match="already been sent or is sending"):
+        newsletters.send_issue(newsletter=sending, by=engagement_officer)
+    with pytest.raises(ValidationError, match="already been sent or is sending"):
+        newsletters.schedule_issue(
+            newsletter=sending, when=timezone.now() + timedelta(days=1), by=engagement_officer
+        )
+    with pytest.raises(ValidationError, match="Only a paused issue can be resumed"):
+        newsletters.resume_issue(newsletter=sending, by=engagement_officer)
+    assert BulkMailing.objects.count() == 1
+
+
 def test_a_scheduled_issue_is_sent_when_its_time_comes(two_lists, engagement_officer):
     weekly, _ = two_lists
     now = timezone.now()

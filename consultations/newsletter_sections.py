@@ -23,7 +23,9 @@ def open_consultations(start: date, end: date) -> list[SectionItem]:
     first, after = day_bounds(start, end)
     consultations = (
         Consultation.objects.published()
-        .filter(opens_at__lt=after, closes_at__gt=first)
+        # A sensitive consultation is not put in anyone's inbox, where others may read it
+        # (decision 22): its people find it through the services that work with them.
+        .filter(opens_at__lt=after, closes_at__gt=first, sensitive=False)
         .only("title", "slug", "summary", "opens_at", "closes_at")
         .order_by("closes_at", "pk")[:SECTION_LIMIT]
     )
@@ -52,6 +54,7 @@ def recent_outcomes(start: date, end: date) -> list[SectionItem]:
             published_at__gte=first - OUTCOMES_LOOK_BACK,
             published_at__lt=after,
             consultation__status=Consultation.Status.PUBLISHED,
+            consultation__sensitive=False,
         )
         .select_related("consultation")
         .order_by("-published_at", "-pk")[:SECTION_LIMIT]

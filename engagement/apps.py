@@ -195,3 +195,8 @@ class EngagementConfig(AppConfig):
             "engagement_levels", reference_data.engagement_levels_missing
         )
         registry.demo_fillers.register(self.label, demo.fill)
+        # The lists, news and newsletters: once every app's records are there, for the
+        # newsletter's sections.
+        from . import demo_newsletters
+
+        registry.demo_finishers.register(self.label, demo_newsletters.fill)

@@ -116,6 +116,15 @@ class DistributionList(models.Model):
                 {"organisation_kind": _("Choose one of the kinds of organisation")}
             )
 
+    def member_organisations(self) -> models.QuerySet:
+        """The organisations on the list: those it names and every one of its kind."""
+        from .models import Organisation
+
+        members = models.Q(distribution_lists=self)
+        if self.organisation_kind:
+            members |= models.Q(kind=self.organisation_kind)
+        return Organisation.objects.filter(pk__in=Organisation.objects.filter(members).values("pk"))
+
     def recipients(self) -> list[ListRecipient]:
         """Who receives what is sent to this list: one per address, confirmed subscribers first
         and then the organisations' contact emails they hold a basis for, less every address on
@@ -143,13 +152,8 @@ class DistributionList(models.Model):
                     subscriber=subscription.subscriber,
                 )
             )
-        from .models import Organisation
-
-        members = models.Q(distribution_lists=self)
-        if self.organisation_kind:
-            members |= models.Q(kind=self.organisation_kind)
         organisations = (
-            Organisation.objects.filter(pk__in=Organisation.objects.filter(members).values("pk"))
+            self.member_organisations()
             .exclude(email="")
             .exclude(consent_basis="none_held")
             .annotate(list_address=Lower(Trim("email")))

@@ -264,25 +264,27 @@ def send_test(*, newsletter: Newsletter, by: User):
 
 
 def recipients(newsletter: Newsletter) -> list:
-    """One `BulkRecipient` per address across the issue's lists (the first list an address is
-    on gives its unsubscribe link), none suppressed."""
+    """One `BulkRecipient` per address across the issue's lists, none suppressed. Its
+    unsubscribe link takes the address off every one of the issue's lists it is on (the first
+    of them named on the page), so that the one click stops this email."""
     from .subscriptions import unsubscribe_url
 
-    found, seen = [], set()
+    found: dict[str, tuple] = {}  # address -> (its ListRecipient, the issue's lists it is on)
     for distribution_list in newsletter.lists.order_by("position", "name", "pk"):
         for recipient in distribution_list.recipients():
-            if recipient.email in seen:
-                continue
-            seen.add(recipient.email)
-            url = unsubscribe_url(recipient, distribution_list)
-            found.append(
-                mail.BulkRecipient(
-                    email=recipient.email,
-                    context={"unsubscribe_url": url or "", "name": recipient.name},
-                    unsubscribe_url=url,
-                )
+            _, lists = found.setdefault(recipient.email, (recipient, []))
+            lists.append(distribution_list)
+    result = []
+    for recipient, lists in found.values():
+        url = unsubscribe_url(recipient, lists[0], also=lists[1:])
+        result.append(
+            mail.BulkRecipient(
+                email=recipient.email,
+                context={"unsubscribe_url": url or "", "name": recipient.name},
+                unsubscribe_url=url,
             )
-    return found
+        )
+    return result
 
 
 def send_issue(*, newsletter: Newsletter, by: User | None) -> Newsletter:
@@ -367,9 +369,9 @@ def pause_issue(*, newsletter: Newsletter, by: User) -> Newsletter:
         raise PermissionDenied(CANNOT_SEND)
     with transaction.atomic():
         newsletter = _locked_for(newsletter, Status.PAUSED, NOT_SENDING)
-        if newsletter.mailing is None:
+        # A mailing that has finished meanwhile is not paused: the issue has been sent.
+        if newsletter.mailing is None or not mail.pause_mailing(newsletter.mailing):
             raise ValidationError(NOT_SENDING)
-        mail.pause_mailing(newsletter.mailing)
         newsletter.status = Status.PAUSED
         newsletter.save(update_fields=["status"])
     return newsletter
@@ -380,9 +382,12 @@ def resume_issue(*, newsletter: Newsletter, by: User) -> Newsletter:
         raise PermissionDenied(CANNOT_SEND)
     with transaction.atomic():
         newsletter = _locked_for(newsletter, Status.SENDING, NOT_PAUSED)
-        if newsletter.status != Status.PAUSED or newsletter.mailing is None:
+        if (
+            newsletter.status != Status.PAUSED
+            or newsletter.mailing is None
+            or not mail.resume_mailing(newsletter.mailing)
+        ):
             raise ValidationError(NOT_PAUSED)
-        mail.resume_mailing(newsletter.mailing)
         newsletter.status = Status.SENDING
         newsletter.save(update_fields=["status"])
     return newsletter

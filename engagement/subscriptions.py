@@ -7,9 +7,10 @@ pending until the person follows the signed link emailed to them; the link expir
 CONFIRMATION_VALID_FOR. The consent record (when, how, the words shown, the lawful basis, who
 added it) is written when the subscription is asked for and kept on the subscription.
 
-Unsubscribing: every email carries `unsubscribe_url(recipient, list)`, a signed link that never
-expires. Opening it shows a page with one button; a POST unsubscribes, and so does the RFC 8058
-one-click POST a mail program sends (`List-Unsubscribe=One-Click`, no cookies).
+Unsubscribing: every email carries `unsubscribe_url(recipient, list, also=...)`, a signed link
+that never expires and takes the address off every list the email was sent to it through.
+Opening it shows a page with one button; a POST unsubscribes, and so does the RFC 8058 one-click
+POST a mail program sends (`List-Unsubscribe=One-Click`, no cookies).
 
 The suppression list: an address on it receives nothing the lists send
 (`DistributionList.recipients`), and imports skip it. The person's own confirmed request (a new
@@ -27,6 +28,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 
@@ -268,17 +270,21 @@ def _address_of(recipient) -> str:
     return normalise_email(recipient.email)
 
 
-def unsubscribe_token(recipient, distribution_list: DistributionList) -> str:
-    return signing.dumps(
-        {"e": _address_of(recipient), "l": distribution_list.pk}, salt=UNSUBSCRIBE_SALT
-    )
+def unsubscribe_token(recipient, distribution_list: DistributionList, *, also=()) -> str:
+    data = {"e": _address_of(recipient), "l": distribution_list.pk}
+    others = sorted({item.pk for item in also} - {distribution_list.pk})
+    if others:
+        data["a"] = others
+    return signing.dumps(data, salt=UNSUBSCRIBE_SALT)
 
 
-def unsubscribe_url(recipient, distribution_list: DistributionList) -> str:
+def unsubscribe_url(recipient, distribution_list: DistributionList, *, also=()) -> str:
     """The absolute address of the one-click unsubscribe link for one recipient of one list:
-    `recipient` is a Subscriber, a ListRecipient or an email address. It never expires, and is
-    also the `List-Unsubscribe` header's https address (RFC 8058)."""
-    token = unsubscribe_token(recipient, distribution_list)
+    `recipient` is a Subscriber, a ListRecipient or an email address. An email sent to several
+    lists at once names the other lists the address is on in `also`, so that the one click stops
+    that email. It never expires, and is also the `List-Unsubscribe` header's https address
+    (RFC 8058)."""
+    token = unsubscribe_token(recipient, distribution_list, also=also)
     return absolute_url(reverse("engagement:unsubscribe", args=[token]))
 
 
@@ -286,18 +292,27 @@ def unsubscribe_url(recipient, distribution_list: DistributionList) -> str:
 class UnsubscribeLink:
     email: str
     list: DistributionList
+    # Every list the link unsubscribes from: `list` first, then the others it names.
+    lists: tuple = ()
+
+    @property
+    def names(self) -> str:
+        return " and ".join(item.name for item in self.lists or (self.list,))
 
 
 def read_unsubscribe(token: str) -> UnsubscribeLink:
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         email, list_id = normalise_email(data["e"]), int(data["l"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        other_ids = [int(pk) for pk in data.get("a") or ()]
+    except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError):
         raise ValidationError(LINK_INVALID, code="invalid") from None
-    distribution_list = DistributionList.objects.filter(pk=list_id).first()
+    found = DistributionList.objects.in_bulk([list_id, *other_ids])
+    distribution_list = found.get(list_id)
     if distribution_list is None:
         raise ValidationError(LINK_INVALID, code="invalid")
-    return UnsubscribeLink(email=email, list=distribution_list)
+    others = tuple(found[pk] for pk in other_ids if pk in found and pk != list_id)
+    return UnsubscribeLink(email=email, list=distribution_list, lists=(distribution_list, *others))
 
 
 @transaction.atomic
@@ -305,8 +320,8 @@ def unsubscribe(
     *, email: str, distribution_list: DistributionList, source: str = "", now=None
 ) -> None:
     """Take the address off the list. A subscriber's subscription ends (their other lists go
-    on); an organisation's contact address, which nobody subscribed, is suppressed, so that
-    nothing is sent to it again. Safe to repeat."""
+    on); an organisation's contact address on the list (named, or of the list's kind), which
+    nobody subscribed, is suppressed, so that nothing is sent to it again. Safe to repeat."""
     now = now or timezone.now()
     email = normalise_email(email)
     ended = Subscription.objects.filter(subscriber__email=email, list=distribution_list).exclude(
@@ -314,10 +329,10 @@ def unsubscribe(
     )
     ended.update(status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=now)
     on_list_as_organisation = (
-        distribution_list.organisations.filter(email__iexact=email).exists()
-        and not Subscription.objects.filter(
-            subscriber__email=email, list=distribution_list
-        ).exists()
+        distribution_list.member_organisations()
+        .annotate(list_address=Lower(Trim("email")))
+        .filter(list_address=email)
+        .exists()
     )
     if on_list_as_organisation:
         suppress(

@@ -44,6 +44,9 @@ reference_sections = Registry()
 reference_requirements = Registry()
 # key: an app label; func(*, today, stdout) -> None, creating believable demo records
 demo_fillers = Registry()
+# key: an app label; func(*, today, stdout) -> None, run once every app's demo records are there,
+# for what draws on all of them (a newsletter's sections)
+demo_finishers = Registry()
 
 
 # --- What each role may do in each app ----------------------------------------------------------

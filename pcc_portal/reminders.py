@@ -5,7 +5,8 @@ Every app registers a reminder provider (`registry.register_reminder_provider`).
 email listing what is new for them, never one email per item. What it sends is recorded as a
 `ReminderSent` row per (key, person) in the same transaction as the email, so a rerun of the job,
 or a second beat, finds the rows and sends nothing twice; a rolled-back digest sends nothing and
-records nothing.
+records nothing. A person gets one digest a day at most: an item that comes due after their
+digest has gone is in the next day's.
 
 Providers apply their own notice (a milestone two weeks ahead, a consultation three days before
 it closes) and keep offering an item until it is dealt with, so the digest asks them about one
@@ -123,7 +124,9 @@ def _send_digest(person_pk: int, items: list[Reminder], *, today: date):
             return None
         already = ReminderSent.objects.keys_sent_to(person, [r.key for r in items])
         new = [reminder for reminder in items if reminder.key not in already]
-        if not new:
+        if not new or _digest_sent_on(person, today):
+            # Nothing new, or the person has had today's digest: what came due since waits for
+            # tomorrow's, since the providers keep offering an item until it is dealt with.
             return None
         message = send_email(
             to=person.email,
@@ -147,6 +150,13 @@ def _send_digest(person_pk: int, items: list[Reminder], *, today: date):
     return message, len(new)
 
 
+def _digest_sent_on(person, day: date) -> bool:
+    """Whether the person's digest for `day` has gone already: one email a day at most."""
+    return ReminderSent.objects.filter(
+        recipient=person, message__template=DIGEST_TEMPLATE, message__context__day=day.isoformat()
+    ).exists()
+
+
 def _subject(items: list[Reminder], today: date) -> str:
     overdue = sum(1 for r in items if r.due_on < today)
     count = len(items)
@@ -159,6 +169,7 @@ def _subject(items: list[Reminder], today: date) -> str:
 def _context(person, items: list[Reminder], today: date) -> dict:
     return {
         "name": person.get_full_name(),
+        "day": today.isoformat(),  # the digest's day: one a day per person
         "today": date_in_words(today),
         "count": len(items),
         "items": [

@@ -86,7 +86,8 @@ STAFF_OFFICER = Role(
 COMMISSIONER = Role(
     "Commissioner and Deputy",
     "See everything, record decisions on grants and outcomes, change nothing else.",
-    # Other people's emails (one by one or a newsletter's), reminders and device tokens are the administrator's business only.
+    # Other people's emails (one by one or a newsletter's), reminders and device tokens are the
+    # administrator's business only.
     (
         "pcc_portal.view_*",
         "!pcc_portal.view_outboundmessage",

@@ -153,23 +153,25 @@ def unsubscribe_link(request, token):
             status=400,
         )
     if request.method == "POST":
-        if request.POST.get("List-Unsubscribe") == "One-Click":
-            unsubscribe(
-                email=link.email,
-                distribution_list=link.list,
-                source=f"One-click unsubscribe from {link.list}",
-            )
-            return HttpResponse("Unsubscribed", content_type="text/plain; charset=utf-8")
         if request.POST.get("everything"):
             unsubscribe_everywhere(email=link.email, source="Unsubscribed from every list")
             return render(request, "engagement/unsubscribed.html", {"everything": True})
-        unsubscribe(
-            email=link.email,
-            distribution_list=link.list,
-            source=f"Unsubscribed from {link.list}",
+        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+        for distribution_list in link.lists:
+            unsubscribe(
+                email=link.email,
+                distribution_list=distribution_list,
+                source=f"{'One-click unsubscribe' if one_click else 'Unsubscribed'} from "
+                f"{distribution_list}",
+            )
+        if one_click:
+            return HttpResponse("Unsubscribed", content_type="text/plain; charset=utf-8")
+        return render(
+            request, "engagement/unsubscribed.html", {"names": link.names, "token": token}
         )
-        return render(request, "engagement/unsubscribed.html", {"list": link.list, "token": token})
-    return render(request, "engagement/unsubscribe.html", {"list": link.list, "email": link.email})
+    return render(
+        request, "engagement/unsubscribe.html", {"names": link.names, "email": link.email}
+    )
 
 
 @never_cache

@@ -51,6 +51,8 @@ PAGES = [
     ("Events feed", "/events.ics"),
     ("Accessibility statement", "/accessibility/"),
     ("Privacy notice", "/privacy/"),
+    ("News", "/news/"),
+    ("Newsletter sign-up", "/newsletter/subscribe/"),
 ]
 EVENT_LINK = re.compile(r'href="(/events/[0-9a-f-]{36}/)"')
 MARK = "<!-- bench:{label} {edge} -->"

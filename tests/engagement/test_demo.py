@@ -3,15 +3,20 @@ loader's summary counting what it says it counts."""
 
 import io
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
-from engagement import demo
+from engagement import demo, newsletters, subscriptions
 from engagement.models import Ambassador, Contact, Organisation, RaisedIssue
-from pcc_portal.demo import create_demo_users
-from pcc_portal.models import User
+from engagement.newsletter_models import DistributionList, NewsItem, Newsletter, Subscriber
+from pcc_portal.demo import create_demo_users, demo_email
+from pcc_portal.models import OutboundMessage, ReminderSent, User
+from pcc_portal.navigation import landing_url_for, menu_for
+from pcc_portal.roles import ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -86,10 +91,82 @@ def test_the_demo_ambassador_sign_in_has_contacts_to_show(filled):
     assert Contact.objects.filter(ambassador__user=user).exists()
 
 
-def test_load_demo_data_counts_what_it_says(settings):
-    settings.DEBUG = True
+def load_demo_data() -> str:
     out = io.StringIO()
     call_command("load_demo_data", stdout=out)
-    text = out.getvalue()
+    return out.getvalue()
+
+
+@pytest.fixture
+def loaded(settings):
+    settings.DEBUG = True
+    return load_demo_data()
+
+
+def test_load_demo_data_counts_what_it_says(loaded):
+    text = loaded
     assert "aims: 4 created" in text
     assert f"{Ambassador.objects.count()} ambassadors" in text
+    # Once every app's records are there: the lists, the news and the newsletters, whose
+    # sent issue carries every app's sections, and then the reminder digests.
+    assert f"{Subscriber.objects.count()} subscribers added" in text
+    assert f"{NewsItem.objects.count()} news stories written" in text
+    assert f"{Newsletter.objects.count()} newsletter issues" in text
+    assert set(Newsletter.objects.values_list("status", flat=True)) == {
+        "sent",
+        "draft",
+        "scheduled",
+    }
+    sent = Newsletter.objects.get(status="sent")
+    assert {s["key"] for s in sent.mailing.context["sections"]} == {
+        key for key, _ in newsletters.section_choices()
+    }
+    assert f"{ReminderSent.objects.values('message').distinct().count()} reminder digests" in text
+    today = timezone.localdate()
+    days = {timezone.localdate(r.sent_at) for r in ReminderSent.objects.all()}
+    assert days and all(today - timedelta(days=3) <= day < today for day in days)
+
+
+def test_a_second_load_of_every_app_adds_nothing(loaded):
+    models = (Contact, Subscriber, NewsItem, Newsletter, OutboundMessage, ReminderSent)
+    counts = [model.objects.count() for model in models]
+    again = load_demo_data()
+    assert [model.objects.count() for model in models] == counts
+    assert "0 subscribers added" in again
+    assert "0 reminder digests sent" in again
+
+
+def demo_record_pages() -> set[str]:
+    """The pages of the demo's news, newsletters, lists and reminders that take an argument."""
+    pages = {reverse("pcc_portal:reminders_sent")}
+    for issue in Newsletter.objects.all():
+        pages.add(reverse("engagement:newsletter_web_view", args=[issue.pk]))
+        for name in ("detail", "edit", "progress", "preview", "preview_text", "send"):
+            pages.add(reverse(f"engagement:newsletter_{name}", args=[issue.pk]))
+    for item in NewsItem.objects.all():
+        pages.add(reverse("engagement:news_item", args=[item.slug]))
+        pages.add(reverse("engagement:news_item_review", args=[item.pk]))
+        pages.add(reverse("engagement:news_item_edit", args=[item.pk]))
+    for distribution_list in DistributionList.objects.all():
+        pages.add(reverse("engagement:list_import", args=[distribution_list.slug]))
+        subscription = distribution_list.subscriptions.select_related("subscriber").first()
+        if subscription is not None:
+            url = subscriptions.unsubscribe_url(subscription.subscriber, distribution_list)
+            pages.add(urlsplit(url).path)
+    return pages
+
+
+def test_each_demo_role_opens_every_page_it_is_offered(loaded, client, sign_in):
+    """Signed in as each demo role: the home page, the landing page, every menu entry and the
+    pages of the demo's records open without a server error."""
+    record_pages = demo_record_pages()
+    for role in ROLES:
+        user = User.objects.get(email=demo_email(role.name))
+        client.logout()
+        sign_in(user)
+        urls = {"/", landing_url_for(user), *record_pages}
+        for menu in ("public", "personal", "staff", "footer"):
+            urls |= {link.url for link in menu_for(user, menu)}
+        for url in sorted(urls):
+            response = client.get(url)
+            assert response.status_code < 500, (role.name, url)

@@ -435,3 +435,25 @@ def test_composing_checks_lists_sections_and_status(two_lists, engagement_office
     newsletters.send_issue(newsletter=issue, by=engagement_officer)
     with pytest.raises(ValidationError):
         newsletters.save_issue(newsletter=issue, lists=[weekly], sections=[], **fields)
+
+
+def test_a_sensitive_consultation_is_never_in_an_issue(db):
+    from consultations.newsletter_sections import open_consultations
+
+    opens, closes = at(20), at(30)
+    open_to_all = ConsultationFactory(
+        title="Policing priorities",
+        status=Consultation.Status.PUBLISHED,
+        opens_at=opens,
+        closes_at=closes,
+    )
+    ConsultationFactory(
+        title="Support after domestic abuse",
+        status=Consultation.Status.PUBLISHED,
+        opens_at=opens,
+        closes_at=closes,
+        sensitive=True,
+    )
+
+    titles = [item.title for item in open_consultations(MONDAY, MONDAY + timedelta(days=13))]
+    assert titles == [open_to_all.title]

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from pcc_portal.demo import DEMO_PASSWORD, create_demo_users
-from pcc_portal.registry import demo_fillers
+from pcc_portal.demo_mail import send_demo_digests
+from pcc_portal.registry import demo_fillers, demo_finishers
 
 
 class Command(BaseCommand):
@@ -26,6 +27,12 @@ class Command(BaseCommand):
         for label, fill in demo_fillers.items():
             self.stdout.write(f"Demo data: {label}")
             fill(today=today, stdout=self.stdout)
+        for label, finish in demo_finishers.items():
+            self.stdout.write(f"Demo data: {label}, drawing on every app")
+            finish(today=today, stdout=self.stdout)
+        # The digests read every app's reminders: they come last.
+        self.stdout.write("Demo data: reminder digests")
+        send_demo_digests(today=today, stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for role, email in logins:

@@ -560,9 +560,7 @@ def _quarterly_issue(officer, lists_by_slug, today: date, made: Made) -> None:
         introduction=QUARTERLY_INTRODUCTION,
         kind=Newsletter.Kind.QUARTERLY,
         lists=[lists_by_slug[QUARTERLY]],
-        news_items=NewsItem.objects.filter(
-            status=NewsItem.Status.PUBLISHED, published_at__gte=since
-        ),
+        news_items=NewsItem.objects.published().filter(published_at__gte=since),
         sections=[key for key, _ in newsletters.section_choices()],
         by=officer,
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Q
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +65,22 @@ class ListRecipient:
 class DistributionListQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
+
+    def with_counts(self):
+        """Each list with how many subscriptions are confirmed, waiting and gone, and how many
+        organisations it names, in one query."""
+        status = Subscription.Status
+
+        def count(of):
+            # distinct: the join to the organisations repeats each subscription once per one.
+            return Count("subscriptions", filter=Q(subscriptions__status=of), distinct=True)
+
+        return self.annotate(
+            confirmed=count(status.CONFIRMED),
+            pending=count(status.PENDING),
+            unsubscribed=count(status.UNSUBSCRIBED),
+            organisation_count=Count("organisations", distinct=True),
+        )
 
 
 class DistributionList(models.Model):
@@ -310,6 +327,12 @@ class Suppression(models.Model):
         super().save(*args, **kwargs)
 
 
+class NewsItemQuerySet(models.QuerySet):
+    def published(self):
+        """What the public reads: the news page and the newsletters show these only."""
+        return self.filter(status=NewsItem.Status.PUBLISHED)
+
+
 class NewsItem(models.Model):
     """A short story for the news page and the newsletter. An ambassador's waits for an
     engagement officer's approval before it is published."""
@@ -345,6 +368,8 @@ class NewsItem(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = NewsItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("news item")
@@ -421,3 +446,9 @@ class Newsletter(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @property
+    def is_changeable(self) -> bool:
+        """A draft or a scheduled issue may still be changed, sent or rescheduled; once it is
+        sending it is what its readers get."""
+        return self.status in (self.Status.DRAFT, self.Status.SCHEDULED)

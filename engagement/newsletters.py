@@ -125,9 +125,7 @@ def assemble(newsletter: Newsletter, *, now: datetime | None = None) -> dict:
             "summary": item.summary,
             "url": mail.absolute_url(reverse("engagement:news_item", args=[item.slug])),
         }
-        for item in newsletter.news_items.filter(status=NewsItem.Status.PUBLISHED).order_by(
-            "-published_at", "-pk"
-        )
+        for item in newsletter.news_items.published().order_by("-published_at", "-pk")
     ]
     return {
         "newsletter_id": newsletter.pk,
@@ -194,7 +192,7 @@ def save_issue(
             newsletter = Newsletter(created_by=by)
         else:
             newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
-            if newsletter.status not in (Status.DRAFT, Status.SCHEDULED):
+            if not newsletter.is_changeable:
                 raise ValidationError(NOT_A_DRAFT)
         newsletter.subject = mail.one_line(subject, limit=200)
         newsletter.introduction = (introduction or "").strip()
@@ -238,9 +236,7 @@ def draft_weekly_issue(*, today: date) -> Newsletter:
         )
         if weekly_list is not None:
             newsletter.lists.add(weekly_list)
-        newsletter.news_items.set(
-            NewsItem.objects.filter(status=NewsItem.Status.PUBLISHED, published_at__gte=since)
-        )
+        newsletter.news_items.set(NewsItem.objects.published().filter(published_at__gte=since))
     return newsletter
 
 

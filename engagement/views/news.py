@@ -29,7 +29,7 @@ STAFF_NEWS_PER_PAGE = 25
 
 
 def _published():
-    return NewsItem.objects.filter(status=NewsItem.Status.PUBLISHED)
+    return NewsItem.objects.published()
 
 
 @require_GET

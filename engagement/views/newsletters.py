@@ -49,9 +49,7 @@ def newsletter_list(request):
 
 
 def _compose(request, newsletter: Newsletter | None):
-    news_items = NewsItem.objects.filter(status=NewsItem.Status.PUBLISHED).order_by(
-        "-published_at", "-pk"
-    )[:50]
+    news_items = NewsItem.objects.published().order_by("-published_at", "-pk")[:50]
     initial = (
         {
             "subject": newsletter.subject,
@@ -98,7 +96,7 @@ def newsletter_new(request):
 @rule_required(COMPOSE_NEWSLETTERS)
 def newsletter_edit(request, pk):
     newsletter = _issue(pk)
-    if newsletter.status not in (Status.DRAFT, Status.SCHEDULED):
+    if not newsletter.is_changeable:
         messages.error(request, newsletters.NOT_A_DRAFT)
         return redirect("engagement:newsletter_detail", pk=pk)
     return _compose(request, newsletter)
@@ -204,7 +202,7 @@ def newsletter_send(request, pk):
         else:
             messages.success(request, "The issue is being sent.")
         return redirect("engagement:newsletter_detail", pk=pk)
-    if newsletter.status not in (Status.DRAFT, Status.SCHEDULED):
+    if not newsletter.is_changeable:
         return redirect("engagement:newsletter_detail", pk=pk)
     return render(
         request,

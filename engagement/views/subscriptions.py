@@ -5,7 +5,6 @@ CSV import. The rules live in engagement/subscriptions.py."""
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from pcc_portal.errors import too_many_requests
 from pcc_portal.public_cache import cached_for_visitors
 
 from ..forms import add_service_errors
-from ..newsletter_models import ConsentMethod, DistributionList, Subscription
+from ..newsletter_models import ConsentMethod, DistributionList
 from ..rules import ADD_SUBSCRIBERS, IMPORT_LIST_CONTACTS, OPEN_DISTRIBUTION_LISTS
 from ..signals import LISTS
 from ..subscription_forms import (
@@ -236,18 +235,7 @@ def field_subscribe(request):
 @rule_required(OPEN_DISTRIBUTION_LISTS)
 def list_index(request):
     """The distribution lists, with how many are confirmed, waiting and gone."""
-    status = Subscription.Status
-
-    def count(of):
-        # distinct: the join to the organisations repeats each subscription once per one.
-        return Count("subscriptions", filter=Q(subscriptions__status=of), distinct=True)
-
-    lists = DistributionList.objects.annotate(
-        confirmed=count(status.CONFIRMED),
-        pending=count(status.PENDING),
-        unsubscribed=count(status.UNSUBSCRIBED),
-        organisation_count=Count("organisations", distinct=True),
-    )
+    lists = DistributionList.objects.with_counts()
     return render(request, "engagement/list_index.html", {"lists": lists})
 
 

@@ -657,3 +657,21 @@ def test_a_providers_webhook_post_suppresses_the_address(rf, settings, payload, 
     assert response.status_code == 200
     suppression = Suppression.objects.get()
     assert suppression.email == "reader@example.org" and suppression.reason == reason
+
+
+def test_the_lists_page_takes_as_many_queries_for_50_lists_as_for_5(
+    signed_in_as, client, assert_flat_queries
+):
+    from tests.engagement.news_factories import DistributionListFactory, subscribe
+
+    signed_in_as("Engagement officer")
+
+    def make_lists(count):
+        for _ in range(count):
+            made = DistributionListFactory()
+            subscribe(made, f"{made.slug}@example.org")
+            made.organisations.add(OrganisationFactory())
+
+    response = assert_flat_queries(make_lists, lambda: client.get(reverse("engagement:list_index")))
+    assert response.content.decode().count("@example.org") == 0  # counts, never addresses
+    assert len(re.findall(r"List \d+", response.content.decode())) >= 50
